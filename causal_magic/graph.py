@@ -1,0 +1,148 @@
+"""The graph model every part of causal_magic shares.
+
+A causal graph is a plain ``networkx.DiGraph`` so that users keep the whole
+NetworkX toolbox.  This module fixes the few conventions on top of it, in one
+place, so that the parser, the analysis engine, the estimator and the widget
+all read a graph the same way (see ``docs/graph-model.md``):
+
+* ``G.nodes[n]["role"]`` -- one of :data:`ROLES`, absent when none was given.
+* ``G.nodes[n]["pos"]`` -- ``(x, y)`` floats in DAGitty's units and
+  orientation (y grows downwards), absent when never placed.
+* ``G.nodes[n]["label"]`` / ``G.edges[u, v]["label"]`` -- display labels.
+* ``A <-> B`` (an unobserved common cause) is an explicit *hidden node*
+  named ``"A<->B"`` with ``role="latent"`` and ``bidirected=True`` and the
+  two edges ``hidden -> A`` and ``hidden -> B``.  Two opposite arcs would be
+  a cycle; a hidden node is what the bidirected edge means, so d-separation,
+  adjustment and every NetworkX algorithm treat it correctly with no special
+  case.  Writers and the widget print it back as ``A <-> B``.
+
+Nothing here imports IPython or pandas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+
+import networkx as nx
+
+#: Canonical role names, in the order they are listed in messages.
+ROLES: tuple[str, ...] = (
+    "treatment",
+    "outcome",
+    "confounder",
+    "mediator",
+    "adjusted",
+    "latent",
+    "selected",
+)
+
+#: Roles the analysis reads.  ``confounder`` and ``mediator`` are labels for
+#: drawing only: confounding is derived from the structure, never a label.
+ANALYSIS_ROLES = frozenset({"treatment", "outcome", "adjusted", "latent", "selected"})
+
+#: Every spelling accepted in text (ours and DAGitty's) -> canonical role.
+ROLE_ALIASES: dict[str, str] = {
+    **{r: r for r in ROLES},
+    "exposure": "treatment",
+    "e": "treatment",
+    "source": "treatment",
+    "o": "outcome",
+    "target": "outcome",
+    "a": "adjusted",
+    "l": "latent",
+    "unobserved": "latent",
+    "u": "latent",
+    "s": "selected",
+}
+
+#: Colours from the seed notebook; ``None`` is "no role".
+ROLE_COLORS: dict[str | None, str] = {
+    "treatment": "#c0392b",
+    "outcome": "#1e8449",
+    "confounder": "#6c3483",
+    None: "#2471a3",
+}
+
+BIDIRECTED_ATTR = "bidirected"
+
+
+class GraphError(ValueError):
+    """A graph breaks one of the conventions above (a cycle, a bad role...)."""
+
+
+def canonical_role(word: str) -> str | None:
+    """Return the canonical role for a spelling, or ``None`` if unknown."""
+    return ROLE_ALIASES.get(word.lower())
+
+
+def hidden_node_name(a: str, b: str) -> str:
+    """Name of the hidden common cause behind ``a <-> b``."""
+    return f"{a}<->{b}"
+
+
+def is_hidden(G: nx.DiGraph, n: Hashable) -> bool:
+    """True for the hidden node that stands for a ``<->`` edge."""
+    return bool(G.nodes[n].get(BIDIRECTED_ATTR, False))
+
+
+def add_bidirected(G: nx.DiGraph, a: str, b: str, **attrs) -> str:
+    """Add ``a <-> b`` to ``G`` as a hidden latent common cause; return its name.
+
+    Adding the same pair twice (in either order) keeps one hidden node.
+    """
+    for existing in (hidden_node_name(a, b), hidden_node_name(b, a)):
+        if existing in G and is_hidden(G, existing):
+            G.edges[existing, a].update(attrs)
+            G.edges[existing, b].update(attrs)
+            return existing
+    name = hidden_node_name(a, b)
+    if name in G:
+        raise GraphError(f"a node named {name!r} already exists; it would clash with {a} <-> {b}")
+    G.add_node(name, role="latent", **{BIDIRECTED_ATTR: True})
+    G.add_edge(name, a, **attrs)
+    G.add_edge(name, b, **attrs)
+    return name
+
+
+def bidirected_pairs(G: nx.DiGraph) -> list[tuple[str, str, str]]:
+    """List ``(hidden, a, b)`` for each ``<->`` edge, in insertion order."""
+    out = []
+    for n, data in G.nodes(data=True):
+        if data.get(BIDIRECTED_ATTR):
+            children = list(G.successors(n))
+            if len(children) == 2:
+                out.append((n, children[0], children[1]))
+    return out
+
+
+def visible_nodes(G: nx.DiGraph) -> list[Hashable]:
+    """Nodes a user drew (everything but the hidden ``<->`` nodes)."""
+    return [n for n in G.nodes if not is_hidden(G, n)]
+
+
+def nodes_with_role(G: nx.DiGraph, role: str) -> list[Hashable]:
+    """Nodes whose ``role`` attribute is ``role``, in insertion order."""
+    return [n for n, r in G.nodes(data="role") if r == role]
+
+
+def find_cycle(G: nx.DiGraph) -> list[Hashable] | None:
+    """Return a directed cycle as a node list ``[a, b, ..., a]``, or ``None``."""
+    try:
+        edges = nx.find_cycle(G, orientation="original")
+    except nx.NetworkXNoCycle:
+        return None
+    return [u for u, _v, *_ in edges] + [edges[0][0]]
+
+
+def format_cycle(cycle: Iterable[Hashable]) -> str:
+    """``A -> B -> A`` for messages."""
+    return " -> ".join(str(n) for n in cycle)
+
+
+def check_dag(G: nx.DiGraph) -> None:
+    """Raise :class:`GraphError` naming the cycle if ``G`` is not acyclic."""
+    if not isinstance(G, nx.DiGraph) or G.is_multigraph():
+        raise GraphError(f"expected a networkx.DiGraph, got {type(G).__name__}")
+    cycle = find_cycle(G)
+    if cycle is not None:
+        raise GraphError(f"the graph has a cycle: {format_cycle(cycle)}")
