@@ -1,0 +1,284 @@
+"""The notebook shell: ``%%dag``, ``%dag`` and ``%do``.
+
+Argument parsing, user-namespace lookup and display -- nothing else.  Every
+power here is a plain function elsewhere (``parse_dag``, ``show``, ``do``);
+this module only turns user mistakes into :class:`UsageError` (shown without
+a traceback) and keeps track of which names ``%%dag`` defined, so that
+``%do`` can find "the" graph only when exactly one fits.
+"""
+
+from __future__ import annotations
+
+import keyword
+from typing import Any
+
+import networkx as nx
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.display import display
+
+_MAGIC_NAMES = {"line": ("dag", "do"), "cell": ("dag",)}
+
+
+def _check_name(name: str) -> None:
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise UsageError(
+            f"%%dag: {name!r} is not a valid Python name for the graph; "
+            "use letters, digits and underscores, not starting with a digit (e.g. %%dag G)"
+        )
+
+
+@magics_class
+class CausalMagics(Magics):
+    """``%%dag`` / ``%dag`` draw and store graphs; ``%do`` estimates interventions."""
+
+    def __init__(self, shell=None):
+        super().__init__(shell)
+        #: Names that ``%%dag`` bound, oldest first: ``%do`` picks its graph among them.
+        self.dag_names: list[str] = []
+
+    # -- namespace helpers -------------------------------------------------
+
+    def _lookup(self, name: str, what: str) -> Any:
+        ns = self.shell.user_ns
+        if name not in ns:
+            raise UsageError(f"no {what} named {name!r} in the notebook's namespace")
+        return ns[name]
+
+    def _graph(self, name: str) -> nx.DiGraph:
+        value = self._lookup(name, "graph")
+        if not isinstance(value, nx.DiGraph):
+            raise UsageError(
+                f"{name!r} is a {type(value).__name__}, not a graph; define it with %%dag {name}"
+            )
+        return value
+
+    # -- %%dag / %dag ------------------------------------------------------
+
+    @magic_arguments()
+    @argument(
+        "names",
+        nargs="+",
+        metavar="NAME",
+        help="the graph's name in the notebook (several with %dag to show them side by side)",
+    )
+    @argument("--title", action="append", help="a title above the drawing (repeat for several)")
+    @argument("--width", type=int, help="width of the drawing in pixels")
+    @argument("--height", type=int, help="height of the drawing in pixels")
+    @argument(
+        "--layout",
+        choices=("layered", "force"),
+        default="layered",
+        help="layered top-to-bottom causal order (default) or a force layout",
+    )
+    @argument("--readonly", action="store_true", help="refuse edits in the browser (teaching)")
+    @argument("--dagitty", action="store_true", help="%dag: print the graph as DAGitty text")
+    @argument("--dsl", action="store_true", help="%dag: print the graph as %%dag text")
+    @argument("--dot", action="store_true", help="%dag: print the graph as Graphviz DOT")
+    @line_cell_magic
+    def dag(self, line: str, cell: str | None = None):
+        """Define a causal graph from edge text (``%%dag``), or show graphs (``%dag``).
+
+        Cell magic -- the body is the edge language, a superset of DAGitty's text::
+
+            %%dag G
+            Talent [confounder]
+            Gear [treatment]
+            Sound [outcome]
+            Talent -> Gear, Sound
+            Gear -> Sound
+
+        stores a ``networkx.DiGraph`` as ``G`` and draws it.  A failed parse
+        reports the line and column and leaves an earlier ``G`` untouched.
+
+        Line magic::
+
+            %dag G G2 --title GAS --title Reality   # side by side
+            %dag G --dagitty                        # DAGitty text (also --dsl, --dot)
+        """
+        args = parse_argstring(self.dag, line)
+        if cell is None:
+            return self._show_graphs(args)
+        if len(args.names) != 1:
+            raise UsageError("%%dag takes one graph name, e.g. %%dag G")
+        if args.dagitty or args.dsl or args.dot:
+            raise UsageError("--dagitty/--dsl/--dot belong to the line magic: %dag NAME --dagitty")
+        name = args.names[0]
+        _check_name(name)
+        graph = self._parse_cell(cell)
+        self._bind(name, graph)
+        display(
+            _show(
+                graph,
+                name=name,
+                title=_one_title(args.title),
+                width=args.width,
+                height=args.height,
+                layout=args.layout,
+                readonly=args.readonly,
+                source=cell,
+            )
+        )
+        return None
+
+    @staticmethod
+    def _parse_cell(cell: str) -> nx.DiGraph:
+        from .dsl import DagSyntaxError, format_error, parse_dag
+
+        try:
+            return parse_dag(cell)
+        except DagSyntaxError as err:
+            raise UsageError(format_error(err)) from None
+
+    def _bind(self, name: str, graph: nx.DiGraph) -> None:
+        """Store ``graph`` as ``name``; live views of the old graph follow the new one."""
+        from . import sync
+
+        old = self.shell.user_ns.get(name)
+        self.shell.user_ns[name] = graph
+        if isinstance(old, nx.DiGraph) and old is not graph:
+            sync.rebind(old, graph)
+        if name in self.dag_names:
+            self.dag_names.remove(name)
+        self.dag_names.append(name)
+
+    def _show_graphs(self, args) -> None:
+        graphs = [self._graph(n) for n in args.names]
+        writers = _chosen_writers(args)
+        if writers:
+            for name, graph in zip(args.names, graphs):
+                for writer in writers:
+                    if len(args.names) > 1:
+                        print(f"# {name}")
+                    print(writer(graph))
+            return None
+        titles = args.title or []
+        if titles and len(titles) not in (1, len(graphs)):
+            raise UsageError(
+                f"{len(titles)} --title values for {len(graphs)} graphs; give one, or one per graph"
+            )
+        display(
+            _show(
+                *graphs,
+                names=list(args.names),
+                title=titles if len(titles) > 1 else _one_title(titles),
+                width=args.width,
+                height=args.height,
+                layout=args.layout,
+                readonly=args.readonly,
+            )
+        )
+        return None
+
+    # -- %do ---------------------------------------------------------------
+
+    @line_magic("do")
+    def do(self, line: str):
+        """Estimate an interventional probability from data, identified from a DAG.
+
+        ::
+
+            %do P(Sound=Great | do(Gear=Fancy)) --data df
+            %do P(Sound | do(Gear=Fancy)) --data df --dag G --ci 0.95 --seed 0
+            %do E[Score | do(Tutor=1)] --data df --adjust Age,School
+            %do P(Y=1 | do(X=1)) - P(Y=1 | do(X=0)) --data df
+            r = %do P(Sound=Great | do(Gear=Fancy)) --data df
+
+        Options (after the query): ``--data DF`` (required), ``--dag G`` (may be
+        left out when exactly one ``%%dag`` graph holds the query's variables),
+        ``--adjust Z1,Z2`` (force a set; warns when the DAG says it is invalid),
+        ``--ci 0.95``, ``--bootstrap 1000``, ``--seed 0``.  The result shows the
+        estimate beside the naive one with the adjustment formula in numbers;
+        its attributes (``r.value``, ``r.naive``, ``r.table`` ...) hold the parts.
+        """
+        from .estimate import do as estimate_do
+        from .query import QuerySyntaxError, format_query_error, parse_magic_line
+
+        try:
+            query, options = parse_magic_line(line)
+        except QuerySyntaxError as err:
+            raise UsageError(format_query_error(err)) from None
+        if not options.data:
+            raise UsageError("%do needs the data: add --data DF after the query")
+        data = self._lookup(options.data, "DataFrame")
+        graph, graph_name = self._graph_for(query, options)
+        try:
+            return estimate_do(
+                query,
+                data,
+                dag=graph,
+                adjust=options.adjust,
+                ci=options.ci,
+                bootstrap=options.bootstrap,
+                seed=options.seed,
+                dag_name=graph_name,
+            )
+        except (ValueError, KeyError, TypeError) as err:
+            raise UsageError(f"%do: {err}") from None
+
+    def _graph_for(self, query, options) -> tuple[nx.DiGraph | None, str | None]:
+        """The graph named by ``--dag``, else the only ``%%dag`` graph that fits.
+
+        A silent default could return a naive number labelled causal, so with
+        none or several candidates this refuses and lists them.
+        """
+        if options.dag:
+            return self._graph(options.dag), options.dag
+        if options.adjust:
+            return None, None
+        needed = set(query.variables)
+        ns = self.shell.user_ns
+        live = [n for n in self.dag_names if isinstance(ns.get(n), nx.DiGraph)]
+        fits = [n for n in live if needed <= set(ns[n].nodes)]
+        if len(fits) == 1:
+            return ns[fits[0]], fits[0]
+        wanted = ", ".join(sorted(map(str, needed)))
+        if not fits:
+            known = ", ".join(live) or "none defined yet"
+            raise UsageError(
+                f"%do: no %%dag graph contains all of {wanted} (graphs: {known}); "
+                "define one with %%dag, name it with --dag G, or give --adjust Z1,Z2"
+            )
+        raise UsageError(
+            f"%do: several graphs contain {wanted}: {', '.join(fits)}; "
+            f"say which with --dag, e.g. --dag {fits[-1]}"
+        )
+
+
+def _one_title(titles: list[str] | None) -> str:
+    return titles[0] if titles else ""
+
+
+def _chosen_writers(args) -> list:
+    from .dsl import to_dagitty, to_dot, to_dsl
+
+    chosen = [(args.dsl, to_dsl), (args.dagitty, to_dagitty), (args.dot, to_dot)]
+    return [writer for wanted, writer in chosen if wanted]
+
+
+def _show(*graphs, **kwargs):
+    from .widget import show
+
+    return show(*graphs, **kwargs)
+
+
+def register(ipython) -> None:
+    """Register the magics and the widget-sync hook; idempotent."""
+    from . import sync
+
+    existing = ipython.magics_manager.registry.get(CausalMagics.__name__)
+    ipython.register_magics(existing or CausalMagics(ipython))
+    sync.register(ipython)
+
+
+def unregister(ipython) -> None:
+    """Undo :func:`register`."""
+    from . import sync
+
+    manager = ipython.magics_manager
+    for kind, names in _MAGIC_NAMES.items():
+        for name in names:
+            manager.magics[kind].pop(name, None)
+    manager.registry.pop(CausalMagics.__name__, None)
+    sync.unregister(ipython)

@@ -1,0 +1,215 @@
+"""The magics through a real IPython shell: registration, %%dag, %dag, %do."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from IPython.core.error import UsageError
+from IPython.utils.capture import capture_output
+
+from .conftest import REALITY
+
+# -- the extension ---------------------------------------------------------------
+
+
+def test_load_ext_registers_magics_and_unload_removes_them(ip):
+    magics = ip.magics_manager.magics
+    assert "dag" in magics["cell"] and "dag" in magics["line"] and "do" in magics["line"]
+    ip.run_line_magic("unload_ext", "causal_magic")
+    assert "dag" not in magics["cell"] and "do" not in magics["line"]
+    ip.run_line_magic("load_ext", "causal_magic")
+    assert "dag" in magics["cell"]
+
+
+def test_loading_twice_is_harmless(ip):
+    import causal_magic
+
+    causal_magic.load_ipython_extension(ip)  # a second, direct load
+    ip.run_cell_magic("dag", "G", "A -> B")
+    assert list(ip.user_ns["G"].edges) == [("A", "B")]
+    hooks = [h for h in ip.events.callbacks["post_run_cell"] if "causal_magic" in repr(h)]
+    assert len(hooks) <= 1
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, causal_magic; "
+        "heavy = [m for m in ('scipy', 'pandas', 'anywidget', 'polars', 'dask', 'pyspark', "
+        "'pgmpy', 'IPython') if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# -- %%dag -----------------------------------------------------------------------
+
+
+def test_dag_cell_binds_a_digraph_with_the_seeds_roles(ip):
+    ip.run_cell_magic("dag", "G2", REALITY)
+    G2 = ip.user_ns["G2"]
+    assert isinstance(G2, nx.DiGraph)
+    assert set(G2.edges) == {("Talent", "Gear"), ("Talent", "Sound"), ("Gear", "Sound")}
+    assert dict(G2.nodes(data="role")) == {
+        "Talent": "confounder",
+        "Gear": "treatment",
+        "Sound": "outcome",
+    }
+
+
+def test_dag_cell_displays_a_drawing_that_shows_without_a_kernel(ip):
+    with capture_output() as cap:
+        ip.run_cell("%%dag G\nGear [treatment]\nGear -> Sound")
+    bundles = [out.data for out in cap.outputs]
+    assert any("image/svg+xml" in b for b in bundles), bundles
+    svg = next(b["image/svg+xml"] for b in bundles if "image/svg+xml" in b)
+    assert "Gear" in svg and "Sound" in svg
+
+
+def test_failed_dag_leaves_the_earlier_graph_intact(ip):
+    ip.run_cell_magic("dag", "G", "A -> B")
+    before = ip.user_ns["G"]
+    with pytest.raises(UsageError):
+        ip.run_cell_magic("dag", "G", "A -> B -> C -> A")
+    assert ip.user_ns["G"] is before
+    assert list(before.edges) == [("A", "B")]
+
+
+def test_syntax_error_shows_line_and_caret_without_a_traceback(ip):
+    with capture_output() as cap:
+        ip.run_cell("%%dag G\nA -> B\nB -> [outcome]\n")
+    text = cap.stdout + cap.stderr
+    assert "UsageError" in text
+    assert "line 2" in text
+    assert "^" in text
+    assert "Traceback" not in text
+    assert "G" not in ip.user_ns
+
+
+def test_cycle_is_named_in_the_message(ip):
+    with pytest.raises(UsageError, match=r"A -> B -> C -> A"):
+        ip.run_cell_magic("dag", "G", "A -> B\nB -> C\nC -> A")
+
+
+def test_unknown_role_lists_the_valid_ones(ip):
+    with pytest.raises(UsageError, match=r"treatment.*outcome"):
+        ip.run_cell_magic("dag", "G", "A [treatmnet]\nA -> B")
+
+
+@pytest.mark.parametrize("name", ["1G", "my-graph", "class", "G.x"])
+def test_bad_graph_name_is_refused(ip, name):
+    with pytest.raises(UsageError, match="not a valid Python name"):
+        ip.run_cell_magic("dag", name, "A -> B")
+
+
+def test_empty_body_is_refused(ip):
+    with pytest.raises(UsageError, match="empty"):
+        ip.run_cell_magic("dag", "G", "  \n# only a comment\n")
+
+
+def test_missing_name_is_refused(ip):
+    with pytest.raises(UsageError):
+        ip.run_cell_magic("dag", "", "A -> B")
+
+
+def test_rerunning_dag_moves_live_views_to_the_new_graph(ip):
+    with capture_output():
+        ip.run_cell("%%dag G\nA -> B")
+    from causal_magic import sync
+
+    old = ip.user_ns["G"]
+    views = list(sync.widgets_for(old))
+    assert views, "the displayed widget is registered for its graph"
+    with capture_output():
+        ip.run_cell("%%dag G\nA -> B -> C")
+    new = ip.user_ns["G"]
+    assert all(view.graph is new for view in views)
+
+
+# -- %dag (line) -----------------------------------------------------------------
+
+
+def test_line_magic_prints_dagitty_dsl_and_dot(ip):
+    ip.run_cell_magic("dag", "G", REALITY)
+    with capture_output() as cap:
+        ip.run_line_magic("dag", "G --dagitty")
+    assert cap.stdout.startswith("dag {") and "exposure" in cap.stdout
+    with capture_output() as cap:
+        ip.run_line_magic("dag", "G --dsl")
+    assert "Talent" in cap.stdout and "->" in cap.stdout
+    with capture_output() as cap:
+        ip.run_line_magic("dag", "G --dot")
+    assert cap.stdout.startswith("digraph")
+
+
+def test_line_magic_shows_several_graphs_side_by_side(ip):
+    with capture_output():
+        ip.run_cell("%%dag G\nGear -> Sound")
+        ip.run_cell("%%dag G2\n" + REALITY)
+    with capture_output() as cap:
+        ip.run_line_magic("dag", "G G2 --title GAS --title Reality")
+    svgs = [o.data["image/svg+xml"] for o in cap.outputs if "image/svg+xml" in o.data]
+    assert svgs and "Reality" in "".join(svgs) and "GAS" in "".join(svgs)
+
+
+def test_line_magic_names_what_is_not_a_graph(ip):
+    ip.user_ns["G"] = [1, 2]
+    with pytest.raises(UsageError, match="'G' is a list, not a graph"):
+        ip.run_line_magic("dag", "G")
+    with pytest.raises(UsageError, match="no graph named 'H'"):
+        ip.run_line_magic("dag", "H")
+
+
+# -- %do -------------------------------------------------------------------------
+
+
+def test_do_reproduces_the_seeds_numbers(ip, players):
+    ip.user_ns["players"] = players
+    with capture_output():
+        ip.run_cell("%%dag G2\n" + REALITY)
+    r = ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data players")
+    assert round(r.value, 3) == 0.357
+    assert round(r.naive, 3) == 0.625
+    assert tuple(r.adjustment_set) == ("Talent",)
+    assert r.graph_name == "G2"
+
+
+def test_do_result_can_be_assigned_and_expands_variables(ip, players):
+    ip.user_ns["players"] = players
+    ip.user_ns["level"] = "Fancy"
+    with capture_output():
+        ip.run_cell("%%dag G2\n" + REALITY)
+        ip.run_cell("r = %do P(Sound=Great | do(Gear={level})) --data players")
+    assert round(float(ip.user_ns["r"]), 3) == 0.357
+
+
+def test_do_refuses_to_guess_between_graphs(ip, players):
+    ip.user_ns["players"] = players
+    with capture_output():
+        ip.run_cell("%%dag G\nGear [treatment]\nSound [outcome]\nGear -> Sound")
+        ip.run_cell("%%dag G2\n" + REALITY)
+    with pytest.raises(UsageError, match=r"several graphs.*G, G2"):
+        ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data players")
+    r = ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data players --dag G")
+    assert round(r.value, 3) == 0.625  # no confounder in G: the naive number, labelled as G's
+
+
+def test_do_without_any_graph_says_how_to_give_one(ip, players):
+    ip.user_ns["players"] = players
+    with pytest.raises(UsageError, match="no %%dag graph contains"):
+        ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data players")
+
+
+def test_do_with_unknown_dataframe_is_a_usage_error(ip):
+    with pytest.raises(UsageError, match="no DataFrame named 'nope'"):
+        ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data nope --adjust Talent")
+
+
+def test_do_not_identifiable_gives_no_number(ip, players):
+    ip.user_ns["seen"] = players.drop(columns=["Talent"])
+    with capture_output():
+        ip.run_cell("%%dag G2\n" + REALITY)
+    with pytest.raises(UsageError, match=r"Gear <- Talent -> Sound"):
+        ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data seen")
