@@ -144,11 +144,11 @@ def layered_layout(G: nx.DiGraph) -> dict[Hashable, Pos]:
         for k in order:
             row = rows[k]
 
-            def bary(n: Hashable, row: list[Hashable] = row) -> float:
-                ns = nbrs[n]
-                return sum(index[m] for m in ns) / len(ns) if ns else index[n]
-
-            row.sort(key=lambda n: (bary(n), index[n]))
+            bary = {
+                n: (sum(index[m] for m in nbrs[n]) / len(nbrs[n]) if nbrs[n] else index[n])
+                for n in row
+            }
+            row.sort(key=lambda n: (bary[n], index[n]))
             for i, n in enumerate(row):
                 index[n] = i
 
@@ -166,7 +166,7 @@ def layered_layout(G: nx.DiGraph) -> dict[Hashable, Pos]:
             for n in row:
                 ns = up[n] + down[n]
                 desired.append(sum(x[m] for m in ns) / len(ns) if ns else x[n])
-            for n, v in zip(row, _isotonic_with_gap(desired, NODE_GAP)):
+            for n, v in zip(row, _isotonic_with_gap(desired, NODE_GAP), strict=True):
                 x[n] = v
     real_x = [x[n] for n in nodes]
     mid = (min(real_x) + max(real_x)) / 2

@@ -283,11 +283,9 @@ def side_by_side(svgs: Sequence[str], gap: int = 12) -> str:
         sizes.append((w, h))
     total = sum(w for w, _ in sizes) + gap * max(0, len(svgs) - 1)
     tallest = max((h for _, h in sizes), default=0)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{total:.0f}" height="{tallest:.0f}">'
-    ]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{total:.0f}" height="{tallest:.0f}">']
     x = 0.0
-    for s, (w, _h) in zip(svgs, sizes):
+    for s, (w, _h) in zip(svgs, sizes, strict=True):
         inner = s.replace('xmlns="http://www.w3.org/2000/svg" ', "", 1)
         parts.append(inner.replace("<svg ", f'<svg x="{x:.0f}" y="0" ', 1))
         x += w + gap

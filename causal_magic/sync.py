@@ -13,6 +13,7 @@ registered, which keeps it testable and import-light.
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import Hashable
 from typing import Any, Protocol
@@ -85,7 +86,7 @@ def check_names(user_ns: dict[str, Any]) -> None:
         name = w.name
         if not name:
             continue
-        current = user_ns.get(name, None)
+        current = user_ns.get(name)
         if current is w.graph:
             w.set_detached(None)
         elif isinstance(current, nx.DiGraph):
@@ -123,10 +124,8 @@ def unregister(ip: Any) -> None:
     """Remove the hook :func:`register` installed on ``ip``, if any."""
     callback = _hooks.pop(id(ip), None)
     if callback is not None:
-        try:
+        with contextlib.suppress(ValueError):
             ip.events.unregister("post_run_cell", callback)
-        except ValueError:
-            pass
 
 
 def fingerprint(graph: nx.DiGraph) -> str:

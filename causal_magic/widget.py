@@ -38,7 +38,7 @@ from .svg import FONT_SIZE, NODE_RADIUS, TITLE_BAND, bounds, drawing_data, rende
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
 export default { render({ el }) {
-  el.textContent = "causal_magic: the widget bundle is missing; run `npm install && npm run build`.";
+  el.textContent = "causal_magic: the widget bundle is missing; run npm install && npm run build";
 } };
 """
 
@@ -115,7 +115,7 @@ def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
 
 
 def _default_height(nodes: Sequence[dict], title: str) -> int:
-    x0, y0, x1, y1 = bounds(nodes, NODE_RADIUS)
+    _x0, y0, _x1, y1 = bounds(nodes, NODE_RADIUS)
     return int(min(max(y1 - y0 + 60 + (TITLE_BAND if title else 0), 220), 640))
 
 
@@ -179,9 +179,7 @@ class DagWidget(anywidget.AnyWidget):
         if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
             raise TypeError(f"DagWidget needs a networkx.DiGraph, got {type(graph).__name__}")
         if layout not in _layout.LAYOUTS:
-            raise ValueError(
-                f"layout must be one of {', '.join(_layout.LAYOUTS)}, got {layout!r}"
-            )
+            raise ValueError(f"layout must be one of {', '.join(_layout.LAYOUTS)}, got {layout!r}")
         super().__init__(
             title=title or "",
             width=int(width or 0),
@@ -448,8 +446,7 @@ class DagWidget(anywidget.AnyWidget):
         if nx.has_path(G, v, u):
             back = nx.shortest_path(G, v, u)
             raise EditRefused(
-                f"{u} -> {v} would make a cycle: {format_cycle([u, *back])}; "
-                "the graph is unchanged"
+                f"{u} -> {v} would make a cycle: {format_cycle([u, *back])}; the graph is unchanged"
             )
         self._edit(lambda G: G.add_edge(u, v))
 
@@ -647,7 +644,7 @@ def show(
             readonly=readonly,
             source=source if len(graphs) == 1 else None,
         )
-        for g, ttl, n in zip(graphs, titles, names)
+        for g, ttl, n in zip(graphs, titles, names, strict=True)
     ]
     if len(widgets) == 1:
         return widgets[0]
