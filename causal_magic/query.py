@@ -40,6 +40,7 @@ __all__ = [
     "QuerySyntaxError",
     "Term",
     "Value",
+    "format_query_error",
     "parse_magic_line",
     "parse_query",
     "split_magic_line",
@@ -66,8 +67,23 @@ class QuerySyntaxError(SyntaxError):
         return f"{self.msg} (column {self.offset})\n  {self.text}\n  {caret}"
 
 
-class DoOptionsError(ValueError):
-    """An option after the query on a ``%do`` line is unknown or malformed."""
+class DoOptionsError(QuerySyntaxError):
+    """An option after the query on a ``%do`` line is unknown or malformed.
+
+    A :class:`QuerySyntaxError` too, so that one ``except`` reports any
+    mistake on the line; ``offset`` points at the options.
+    """
+
+    def __init__(self, message: str, text: str = "", offset: int = 1):
+        super().__init__(message, text, offset)
+
+    def __str__(self) -> str:
+        return self.msg
+
+
+def format_query_error(err: QuerySyntaxError) -> str:
+    """The message for a user: what was expected, with a caret at the column."""
+    return str(err)
 
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\Z")
