@@ -307,9 +307,9 @@ def _plan_term(
             raise ValueError(f"{clash[0]!r} is the treatment or outcome; it cannot be adjusted for")
         plan.z = z
         plan.method = "adjustment (user-given)"
-        zs = "{" + ", ".join(z) + "}"
+        zs = "{" + ", ".join(z) + "}" if z else "the empty set {}"
         if G is None:
-            plan.reason = f"adjusted for {zs} (no graph given: validity not checked)"
+            plan.reason = "no graph given: validity not checked"
             plan.warnings.append(
                 f"adjusted for {zs} as given; no graph was given, so whether this set "
                 "blocks every back-door path was not checked"
