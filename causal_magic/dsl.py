@@ -488,12 +488,15 @@ class _Parser:
             else:
                 break
         if pending is not None:
-            attrs, item = pending
-            if edges:
+            attrs, item, bracket = pending
+            # Brackets closing a chain describe its edges (DAGitty's `A -> Z [beta=-0.3]`),
+            # unless they hold a role, which only a node can have (`X -> Y [outcome]`).
+            about_node = any(val is None or key[1] == "role" for key, val in attrs)
+            if edges and not about_node:
                 self.add_edges(edges, attrs)
                 return seen
             if item is None:
-                raise self.error(_GROUP_ATTRS, attrs[0][0])
+                raise self.error(_GROUP_ATTRS, bracket)
             self.node_attrs(item, attrs)
         self.add_edges(edges, [])
         return seen
@@ -510,12 +513,13 @@ class _Parser:
             node, group = self.item(after)
             members.extend(group if node is None else (node,))
             pending = None
-            if self.peek()[0] == "[":
-                pending = (self.attr_lists(), node)
+            bracket = self.peek()
+            if bracket[0] == "[":
+                pending = (self.attr_lists(), node, bracket)
             tok = self.peek()
             if pending is not None and (tok[0] in _ARROWS or tok[0] == ","):
                 if node is None:
-                    raise self.error(_GROUP_ATTRS, pending[0][0][0])
+                    raise self.error(_GROUP_ATTRS, bracket)
                 self.node_attrs(node, pending[0])
                 pending = None
             if tok[0] != ",":
@@ -740,15 +744,7 @@ class _Parser:
 
     def add_edges(self, edges, attrs) -> None:
         G = self.G
-        data: dict[str, str] = {}
-        for key, val in attrs:
-            if val is None:
-                raise self.error(
-                    f"edge attribute '{key[1]}' needs a value (key=value); roles belong to "
-                    f"nodes: write them on the node, e.g. X [{key[1]}]",
-                    key,
-                )
-            data[key[1]] = val[1]
+        data = {key[1]: val[1] for key, val in attrs}  # no flags here: see chain()
         both = data.get("dir") == "both"
         if both:  # DOT's way to draw a bidirected edge (how to_dot writes '<->')
             del data["dir"]
