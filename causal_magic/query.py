@@ -318,32 +318,36 @@ class _Parser:
         self.expect("=", f"'=' and a value after {name!r} (as in {format_name(name)}=value)")
         return name, self.value(name)
 
-    def conditions(self) -> tuple[list, list]:
+    def conditions(self) -> tuple[list, list, list]:
         interventions: list = []
         conditions: list = []
+        starts: list = []  # column of each name, for "given twice" errors
+
+        def one(into: list) -> None:
+            self.skip()
+            starts.append(self.i)
+            into.append(self.assign())
+
         while True:
             self.skip()
             start = self.i
-            if self.peek() == '"':
-                conditions.append(self.assign())
+            word = "" if self.peek() == '"' else self.bare()
+            if word == "do" and self.peek() == "(":
+                self.i += 1
+                while True:
+                    one(interventions)
+                    if self.peek() == ",":
+                        self.i += 1
+                        continue
+                    self.expect(")", "',' or ')' to close do(...)")
+                    break
             else:
-                word = self.bare()
-                if word == "do" and self.peek() == "(":
-                    self.i += 1
-                    while True:
-                        interventions.append(self.assign())
-                        if self.peek() == ",":
-                            self.i += 1
-                            continue
-                        self.expect(")", "',' or ')' to close do(...)")
-                        break
-                else:
-                    self.i = start
-                    conditions.append(self.assign())
+                self.i = start
+                one(conditions)
             if self.peek() == ",":
                 self.i += 1
                 continue
-            return interventions, conditions
+            return interventions, conditions, starts
 
     def term(self) -> Term:
         self.skip()
@@ -372,22 +376,28 @@ class _Parser:
             outcome_value = self.value(outcome)
         interventions: list = []
         conditions: list = []
+        starts: list = []
         if self.peek() == "|":
             self.i += 1
-            interventions, conditions = self.conditions()
+            interventions, conditions, starts = self.conditions()
         elif self.peek() not in (closer, ""):
             raise self.error(
                 f"expected '|' or '{closer}' after the outcome"
                 f"{'' if outcome_value is None else ' value'}, found {self.found()}"
             )
         self.expect(closer, f"'{closer}' to close {head}{opener}...{closer}")
-        seen: dict[str, str] = {}
-        for name, _ in interventions + conditions:
+        # starts are in reading order; interventions and conditions interleave in it
+        order = sorted(zip(starts, [None] * len(starts), strict=True))
+        names_in_order = [self._name_at(at) for at, _ in order]
+        seen: set[str] = set()
+        for (at, _), name in zip(order, names_in_order, strict=True):
             if name == outcome:
-                raise self.error(f"{name!r} is the outcome and cannot also be set or conditioned")
+                raise self.error(
+                    f"{name!r} is the outcome and cannot also be set or conditioned", at=at
+                )
             if name in seen:
-                raise self.error(f"{name!r} is given twice")
-            seen[name] = name
+                raise self.error(f"{name!r} is given twice", at=at)
+            seen.add(name)
         return Term(
             kind=head,
             outcome=outcome,
@@ -396,6 +406,14 @@ class _Parser:
             conditions=tuple(conditions),
             text=self.text[start : self.i].strip(),
         )
+
+    def _name_at(self, at: int) -> str:
+        keep = self.i
+        self.i = at
+        try:
+            return self.name()
+        finally:
+            self.i = keep
 
     def query(self, stop_at_options: bool = False) -> Query:
         left = self.term()
@@ -510,10 +528,12 @@ def parse_options(text: str) -> DoOptions:
                 ci = float(val)
             except ValueError:
                 raise DoOptionsError(f"--ci expects a level such as 0.95, got {val!r}") from None
-            if ci >= 1 and ci < 100:
+            if 50 <= ci < 100:
                 ci = ci / 100  # --ci 95 means 95 %
             if not 0 < ci < 1:
-                raise DoOptionsError(f"--ci must be between 0 and 1 (e.g. 0.95), got {val}")
+                raise DoOptionsError(
+                    f"--ci must be between 0 and 1 (e.g. 0.95) or a percentage such as 95, got {val}"
+                )
             kw[key] = ci
         elif key in ("bootstrap", "seed"):
             try:
