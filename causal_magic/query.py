@@ -186,7 +186,8 @@ class DoOptions:
 def _show(v: object) -> str:
     """How a name or string value is written back: bare when it can be."""
     s = str(v)
-    if s and all(ch.isalnum() or ch in "_." for ch in s) and not _NUMBER.match(s):
+    bare = s and all(ch.isalnum() or ch in "_." for ch in s)
+    if bare and not _NUMBER.match(s) and s.lower() not in ("true", "false"):
         return s
     esc = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{esc}"'
@@ -532,7 +533,7 @@ def parse_options(text: str) -> DoOptions:
                 ci = ci / 100  # --ci 95 means 95 %
             if not 0 < ci < 1:
                 raise DoOptionsError(
-                    f"--ci must be between 0 and 1 (e.g. 0.95) or a percentage such as 95, got {val}"
+                    f"--ci must be between 0 and 1 (e.g. 0.95) or a percentage like 95, got {val}"
                 )
             kw[key] = ci
         elif key in ("bootstrap", "seed"):
