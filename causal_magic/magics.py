@@ -212,6 +212,7 @@ class CausalMagics(Magics):
                 ci=options.ci,
                 bootstrap=options.bootstrap,
                 seed=options.seed,
+                positivity=options.positivity,
                 dag_name=graph_name,
             )
         except (ValueError, KeyError, TypeError) as err:
@@ -225,7 +226,7 @@ class CausalMagics(Magics):
         """
         if options.dag:
             return self._graph(options.dag), options.dag
-        if options.adjust:
+        if options.adjust is not None:
             return None, None
         needed = set(query.variables)
         ns = self.shell.user_ns
