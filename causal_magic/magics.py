@@ -61,7 +61,7 @@ class CausalMagics(Magics):
         "names",
         nargs="+",
         metavar="NAME",
-        help="the graph's name in the notebook (several with %dag to show them side by side)",
+        help="the graph's name in the notebook (several, on the line magic, side by side)",
     )
     @argument("--title", action="append", help="a title above the drawing (repeat for several)")
     @argument("--width", type=int, help="width of the drawing in pixels")
@@ -73,9 +73,9 @@ class CausalMagics(Magics):
         help="layered top-to-bottom causal order (default) or a force layout",
     )
     @argument("--readonly", action="store_true", help="refuse edits in the browser (teaching)")
-    @argument("--dagitty", action="store_true", help="%dag: print the graph as DAGitty text")
-    @argument("--dsl", action="store_true", help="%dag: print the graph as %%dag text")
-    @argument("--dot", action="store_true", help="%dag: print the graph as Graphviz DOT")
+    @argument("--dagitty", action="store_true", help="print the graph as DAGitty text (line magic)")
+    @argument("--dsl", action="store_true", help="print the graph as edge-language text (line magic)")
+    @argument("--dot", action="store_true", help="print the graph as Graphviz DOT (line magic)")
     @line_cell_magic
     def dag(self, line: str, cell: str | None = None):
         """Define a causal graph from edge text (``%%dag``), or show graphs (``%dag``).

@@ -10,13 +10,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SEED_CSV = ROOT / "examples" / "player_data.csv"
 
-REALITY = """\
+_REALITY = """\
 Talent [confounder]
 Gear [treatment]
 Sound [outcome]
 Talent -> Gear, Sound
 Gear -> Sound
 """
+
+
+@pytest.fixture
+def reality() -> str:
+    """The seed's "Reality" graph as %%dag text."""
+    return _REALITY
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 from IPython.core.error import UsageError
 from IPython.utils.capture import capture_output
 
-from .conftest import REALITY
 
 # -- the extension ---------------------------------------------------------------
 
@@ -47,8 +46,8 @@ def test_import_is_light():
 # -- %%dag -----------------------------------------------------------------------
 
 
-def test_dag_cell_binds_a_digraph_with_the_seeds_roles(ip):
-    ip.run_cell_magic("dag", "G2", REALITY)
+def test_dag_cell_binds_a_digraph_with_the_seeds_roles(ip, reality):
+    ip.run_cell_magic("dag", "G2", reality)
     G2 = ip.user_ns["G2"]
     assert isinstance(G2, nx.DiGraph)
     assert set(G2.edges) == {("Talent", "Gear"), ("Talent", "Sound"), ("Gear", "Sound")}
@@ -131,8 +130,8 @@ def test_rerunning_dag_moves_live_views_to_the_new_graph(ip):
 # -- %dag (line) -----------------------------------------------------------------
 
 
-def test_line_magic_prints_dagitty_dsl_and_dot(ip):
-    ip.run_cell_magic("dag", "G", REALITY)
+def test_line_magic_prints_dagitty_dsl_and_dot(ip, reality):
+    ip.run_cell_magic("dag", "G", reality)
     with capture_output() as cap:
         ip.run_line_magic("dag", "G --dagitty")
     assert cap.stdout.startswith("dag {") and "exposure" in cap.stdout
@@ -144,10 +143,10 @@ def test_line_magic_prints_dagitty_dsl_and_dot(ip):
     assert cap.stdout.startswith("digraph")
 
 
-def test_line_magic_shows_several_graphs_side_by_side(ip):
+def test_line_magic_shows_several_graphs_side_by_side(ip, reality):
     with capture_output():
         ip.run_cell("%%dag G\nGear -> Sound")
-        ip.run_cell("%%dag G2\n" + REALITY)
+        ip.run_cell("%%dag G2\n" + reality)
     with capture_output() as cap:
         ip.run_line_magic("dag", "G G2 --title GAS --title Reality")
     svgs = [o.data["image/svg+xml"] for o in cap.outputs if "image/svg+xml" in o.data]
@@ -165,10 +164,10 @@ def test_line_magic_names_what_is_not_a_graph(ip):
 # -- %do -------------------------------------------------------------------------
 
 
-def test_do_reproduces_the_seeds_numbers(ip, players):
+def test_do_reproduces_the_seeds_numbers(ip, players, reality):
     ip.user_ns["players"] = players
     with capture_output():
-        ip.run_cell("%%dag G2\n" + REALITY)
+        ip.run_cell("%%dag G2\n" + reality)
     r = ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data players")
     assert round(r.value, 3) == 0.357
     assert round(r.naive, 3) == 0.625
@@ -176,20 +175,20 @@ def test_do_reproduces_the_seeds_numbers(ip, players):
     assert r.graph_name == "G2"
 
 
-def test_do_result_can_be_assigned_and_expands_variables(ip, players):
+def test_do_result_can_be_assigned_and_expands_variables(ip, players, reality):
     ip.user_ns["players"] = players
     ip.user_ns["level"] = "Fancy"
     with capture_output():
-        ip.run_cell("%%dag G2\n" + REALITY)
+        ip.run_cell("%%dag G2\n" + reality)
         ip.run_cell("r = %do P(Sound=Great | do(Gear={level})) --data players")
     assert round(float(ip.user_ns["r"]), 3) == 0.357
 
 
-def test_do_refuses_to_guess_between_graphs(ip, players):
+def test_do_refuses_to_guess_between_graphs(ip, players, reality):
     ip.user_ns["players"] = players
     with capture_output():
         ip.run_cell("%%dag G\nGear [treatment]\nSound [outcome]\nGear -> Sound")
-        ip.run_cell("%%dag G2\n" + REALITY)
+        ip.run_cell("%%dag G2\n" + reality)
     with pytest.raises(UsageError, match=r"several graphs.*G, G2"):
         ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data players")
     r = ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data players --dag G")
@@ -207,9 +206,9 @@ def test_do_with_unknown_dataframe_is_a_usage_error(ip):
         ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data nope --adjust Talent")
 
 
-def test_do_not_identifiable_gives_no_number(ip, players):
+def test_do_not_identifiable_gives_no_number(ip, players, reality):
     ip.user_ns["seen"] = players.drop(columns=["Talent"])
     with capture_output():
-        ip.run_cell("%%dag G2\n" + REALITY)
+        ip.run_cell("%%dag G2\n" + reality)
     with pytest.raises(UsageError, match=r"Gear <- Talent -> Sound"):
         ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data seen")
