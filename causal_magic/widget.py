@@ -11,6 +11,7 @@ described in docs/widget-dom.md.
 
 from __future__ import annotations
 
+import importlib
 import math
 import pathlib
 from collections.abc import Callable, Hashable, Sequence
@@ -24,6 +25,7 @@ import traitlets as t
 from . import layout as _layout
 from . import sync
 from .graph import (
+    ROLE_COLORS,
     ROLES,
     bidirected_pairs,
     check_dag,
@@ -92,14 +94,13 @@ def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
         "sets": [],
         "error": "",
     }
-    try:
-        from . import identify
+    try:  # not `from . import identify`: the package's lazy names include a function `identify`
+        identify = importlib.import_module(".identify", __package__)
     except ImportError:
         out["error"] = "the analysis engine (causal_magic.identify) is not available"
         return out
-    x = xs[0] if len(xs) == 1 else set(xs)
-    y = ys[0] if len(ys) == 1 else set(ys)
-    given = {n for n in nodes_with_role(G, "adjusted") if not is_hidden(G, n)}
+    x, y = tuple(xs), tuple(ys)
+    given = tuple(n for n in nodes_with_role(G, "adjusted") if not is_hidden(G, n))
     try:
         check_dag(G)
         pe = identify.path_edges(G, x, y, given)
@@ -146,6 +147,10 @@ class DagWidget(anywidget.AnyWidget):
     width = t.Int(0, help="px; 0 fills the output area").tag(sync=True)
     height = t.Int(300, help="px").tag(sync=True)
     radius = t.Int(NODE_RADIUS).tag(sync=True)
+    role_colors = t.Dict(
+        {("default" if k is None else k): v for k, v in ROLE_COLORS.items()},
+        help="node fill per role (graph.ROLE_COLORS); 'default' for no role",
+    ).tag(sync=True)
     font_size = t.Int(FONT_SIZE).tag(sync=True)
     layout_kind = t.Enum(list(_layout.LAYOUTS), default_value="layered").tag(sync=True)
     readonly = t.Bool(False).tag(sync=True)
@@ -288,7 +293,10 @@ class DagWidget(anywidget.AnyWidget):
             from .dsl import to_dsl
         except ImportError:
             return header + "\n# (causal_magic.dsl is not available to write the graph)"
-        return header + "\n" + to_dsl(self._graph).rstrip("\n")
+        try:
+            return header + "\n" + to_dsl(self._graph).rstrip("\n")
+        except Exception as err:  # e.g. a cycle made from Python: say so, do not break drawing
+            return header + f"\n# cannot write this graph as text: {err}"
 
     # -- export ------------------------------------------------------------------------
 
