@@ -52,7 +52,10 @@ const model = {
   get: (k) => state[k],
   set: (k, v) => { state[k] = v; },
   save_changes() {},
-  on(name, fn) { if (!handlers.has(name)) handlers.set(name, new Set()); handlers.get(name).add(fn); },
+  on(name, fn) {
+    if (!handlers.has(name)) handlers.set(name, new Set());
+    handlers.get(name).add(fn);
+  },
   off(name, fn) { handlers.get(name)?.delete(fn); },
   send(msg) {
     window.__sent.push(msg);
@@ -86,9 +89,13 @@ def random_dag(n: int, seed: int = 1) -> nx.DiGraph:
     return G
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 def serve(folder: pathlib.Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a, **k: None  # quiet
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/index.html"
