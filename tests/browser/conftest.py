@@ -15,7 +15,8 @@ happen.  The pieces, all session-scoped except the page:
 * ``app`` -- parametrized over ``"lab"`` and ``"notebook"``; a test that only makes sense in one of
   them overrides it with ``@pytest.mark.parametrize("app", ["lab"], indirect=True)``.
 * ``open_notebook`` -- writes a notebook (with ``kernelspec`` metadata, or a kernel-picker dialog
-  appears), opens it in a fresh browser context, waits for an idle kernel and returns a
+  appears), opens it in a fresh browser context, waits for an idle kernel (or, in JupyterLab with
+  ``kernel=False``, opens it with no kernel at all) and returns a
   :class:`NotebookPage` with helpers to run cells, count cells, save, and read values from the
   very kernel the page started (through its connection file, found via ``/api/sessions``).
 
@@ -644,16 +645,44 @@ def open_notebook(
     opened: list[NotebookPage] = []
     counter = iter(range(1000))
 
-    def _open(cells: list[str] | None = None, name: str | None = None) -> NotebookPage:
+    def _open(
+        cells: list[str] | None = None, name: str | None = None, kernel: bool = True
+    ) -> NotebookPage:
         n = next(counter)
         name = name or f"{slug(request.node.name)}-{n}.ipynb"
         if cells is not None:
             write_notebook(server.root / name, cells)
         page = context.new_page()
-        page.goto(server.notebook_url(name, workspace=f"w{secrets.token_hex(4)}"))
         nb = NotebookPage(server, page, name)
         opened.append(nb)
-        nb.wait_ready()
+        workspace = f"w{secrets.token_hex(4)}"
+        if kernel:
+            page.goto(server.notebook_url(name, workspace=workspace))
+            nb.wait_ready()
+            return nb
+        if server.app != "lab":
+            raise ValueError("opening without a kernel is only scripted for JupyterLab")
+        # JupyterLab opens a notebook with no kernel when its widget factory may not start one
+        # (what a user gets by choosing "No Kernel"); the page is the same, just kernel-less.
+        page.goto(f"{server.base_url}/lab/workspaces/{workspace}?reset&token={server.token}")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started")
+        page.evaluate(
+            """async path => {
+                const app = window.jupyterapp;
+                await app.restored;
+                const f = app.docRegistry.getWidgetFactory('Notebook');
+                f._preferKernel = false;
+                f._canStartKernel = false;
+                await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+            }""",
+            name,
+        )
+        page.wait_for_function(
+            """p => { const w = window.__cm.panel(p);
+                      return w && w.context.isReady && w.sessionContext.hasNoKernel
+                        && w.content.widgets.length === w.content.model.cells.length; }""",
+            arg=name,
+        )
         return nb
 
     yield _open

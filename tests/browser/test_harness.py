@@ -51,3 +51,16 @@ def test_cell_errors_are_reported_with_their_traceback(open_notebook):
     nb = open_notebook(["1 / 0"])
     with pytest.raises(AssertionError, match="ZeroDivisionError"):
         nb.run_all()
+
+
+@pytest.mark.parametrize("app", ["lab"], indirect=True)
+def test_a_notebook_can_be_opened_without_any_kernel(open_notebook, server):
+    nb = open_notebook(["print('saved output')"])
+    nb.run_all()
+    nb.save()
+    nb.page.close()
+    server.shutdown_sessions(nb.path)
+
+    again = open_notebook(name=nb.path, kernel=False)
+    assert "saved output" in again.cell_output(0).inner_text()
+    assert server.sessions_for(nb.path) == []
