@@ -765,9 +765,12 @@ class _Parser:
                     tok,
                 )
             try:
-                add_bidirected(G, u, v, **data)
+                hidden = add_bidirected(G, u, v)
             except GraphError as exc:
                 raise self.error(f"{exc}; rename that node", tok) from None
+            # Not as **kwargs: an attribute may be called "a", "b" or "G".
+            G.edges[hidden, u].update(data)
+            G.edges[hidden, v].update(data)
 
     def check_acyclic(self) -> None:
         cycle = find_cycle(self.G)

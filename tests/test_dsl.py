@@ -231,9 +231,9 @@ def test_attributes_before_an_arrow_belong_to_the_node():
 
 
 def test_attributes_on_bidirected_edges_reach_both_hidden_arcs():
-    G = parse_dag("X <-> Y [label=U]")
-    assert G.edges["X<->Y", "X"]["label"] == "U"
-    assert G.edges["X<->Y", "Y"]["label"] == "U"
+    G = parse_dag("X <-> Y [label=U, a=1, b=2, G=3]")
+    assert G.edges["X<->Y", "X"] == {"label": "U", "a": "1", "b": "2", "G": "3"}
+    assert G.edges["X<->Y", "Y"] == G.edges["X<->Y", "X"]
 
 
 def test_unicode_letters_and_digits_are_bare_names():
