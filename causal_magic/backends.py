@@ -192,9 +192,9 @@ def _check_columns(data: object, wanted: list[str]) -> None:
 
 
 def _unknown_column_message(name: str, have: list[str]) -> str:
-    from .estimate import near_match  # one rule for "did you mean" everywhere
+    from .estimate import suggest  # one rule for "did you mean" everywhere
 
-    hint = near_match(name, have)
+    hint = suggest(name, have)
     more = f"; did you mean {hint!r}?" if hint else ""
     shown = ", ".join(map(str, have[:30])) + (", ..." if len(have) > 30 else "")
     return f"{name!r} is not a column of the data{more} (columns: {shown})"

@@ -110,6 +110,19 @@ def near_match(name: object, candidates: Iterable[object]) -> object | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def suggest(name: object, candidates: Iterable[object]) -> object | None:
+    """The likeliest intended name: a :func:`near_match`, else a close spelling."""
+    import difflib
+
+    cands = list(candidates)
+    hit = near_match(name, cands)
+    if hit is not None:
+        return hit
+    by_text = {str(c): c for c in cands}
+    close = difflib.get_close_matches(str(name), list(by_text), n=1, cutoff=0.75)
+    return by_text[close[0]] if close else None
+
+
 def _show_value(v: object) -> str:
     return repr(v) if isinstance(v, str) and (not v or v != v.strip() or "," in v) else str(v)
 
@@ -379,6 +392,8 @@ def _plan_term(
     if ident.method == "backdoor":
         plan.method = "backdoor"
         plan.z = sorted(ident.adjustment_set or (), key=str)
+        if plan.z:
+            plan.reason = _blocked_paths_text(G, x, term.outcome, plan.z) + ident.reason
     elif ident.method == "frontdoor":
         plan.method = "frontdoor"
         plan.m = sorted(ident.frontdoor_set or (), key=str)
@@ -401,6 +416,25 @@ def _plan_term(
             ident,
         )
     return plan
+
+
+def _blocked_paths_text(G: nx.DiGraph, x: list[str], y: str, z: list[str]) -> str:
+    """'without adjustment the back-door path A <- B -> C is open; {B} blocks it. '"""
+    from .identify import paths
+
+    try:
+        found = [p for p in paths(G, _node_arg(x), y, limit=20) if p.kind == "biasing" and p.open]
+    except Exception:  # the reason is a courtesy; never let it stop an estimate
+        return ""
+    if not found:
+        return ""
+    shown = ", ".join(str(p) for p in found[:3]) + (", ..." if len(found) > 3 else "")
+    many = len(found) > 1
+    return (
+        f"without adjustment the back-door path{'s' if many else ''} {shown} "
+        f"{'are' if many else 'is'} open; {{{', '.join(z)}}} blocks {'them' if many else 'it'}. "
+        "Set chosen: "
+    )
 
 
 def _graph_warnings(G: nx.DiGraph, columns: list[str]) -> list[str]:
@@ -888,7 +922,7 @@ def do(
     if G is not None:
         for name in q.variables:
             if name not in G:
-                hint = near_match(name, G.nodes)
+                hint = suggest(name, G.nodes)
                 raise ValueError(
                     f"{name!r} is not a node of {graph_name}"
                     + (f"; did you mean {hint!r}?" if hint else "")
@@ -897,7 +931,13 @@ def do(
     if q.left.kind == "E" and q.right is not None and q.right.outcome != q.left.outcome:
         raise ValueError("a contrast of expectations needs the same outcome on both sides")
 
-    plans = [_plan_term(t, columns, G, graph_name or "", adjust_t) for t in q.terms]
+    graph_warnings = _graph_warnings(G, columns) if G is not None else []
+    try:
+        plans = [_plan_term(t, columns, G, graph_name or "", adjust_t) for t in q.terms]
+    except NotIdentifiableError as err:
+        if graph_warnings:  # a misspelt node is the likeliest cause: say so in the error
+            err.args = (str(err) + ". Note: " + "; ".join(graph_warnings),)
+        raise
     numeric = q.left.kind == "E"
     value_col = q.left.outcome if numeric else None
     keys: list[str] = []
@@ -924,9 +964,7 @@ def do(
         _term_result(p, c, table, shown_name, N0, Y0) for p, c in zip(plans, calcs, strict=False)
     ]
 
-    warnings: list[str] = []
-    if G is not None:
-        warnings += _graph_warnings(G, columns)
+    warnings: list[str] = list(graph_warnings)
     if table.n_dropped:
         warnings.append(
             f"{table.n_dropped:,} rows with a missing value in "
