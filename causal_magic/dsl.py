@@ -773,6 +773,8 @@ class _Parser:
             G.edges[hidden, v].update(data)
 
     def check_acyclic(self) -> None:
+        if _is_acyclic(self.G):  # the fast path; find_cycle walks edges far slower
+            return
         cycle = find_cycle(self.G)
         if cycle is None:
             return
@@ -792,6 +794,22 @@ class _Parser:
         )
         err.cycle = rotated
         raise err
+
+
+def _is_acyclic(G: nx.DiGraph) -> bool:
+    """Kahn's algorithm: True when every node can be put in topological order."""
+    indegree = dict(G.in_degree())
+    ready = [n for n, d in indegree.items() if d == 0]
+    succ = G.succ
+    done = 0
+    while ready:
+        n = ready.pop()
+        done += 1
+        for m in succ[n]:
+            indegree[m] -= 1
+            if indegree[m] == 0:
+                ready.append(m)
+    return done == len(indegree)
 
 
 def _bad_edge_message(mark: str) -> str:
