@@ -136,7 +136,7 @@ def _formula_lines(r: DoResult) -> list[tuple[str, str]]:
             )
         )
         terms_sym, terms_cnt, terms_num = [], [], []
-        for (_, row), inner in zip(tbl.iterrows(), r.details.get("inner", []), strict=False):
+        for row, inner in zip(_rows(tbl), r.details.get("inner", []), strict=False):
             mv = ", ".join(_val(row[c]) for c in r.frontdoor_set)
             inner_sym = " + ".join(
                 f"{P}{ob}{_val(p['yv']) if p['yv'] is not None else p['y']} | {mv}, "
@@ -160,7 +160,7 @@ def _formula_lines(r: DoResult) -> list[tuple[str, str]]:
         if not r.adjustment_set:
             rhs = f"{P}{ob}{p['y_full']} | {given}{cb}" if given else f"{P}{ob}{p['y_full']}{cb}"
             lines.append((lhs, rhs + ("  (nothing to adjust for)" if r.term.is_causal else "")))
-            row = tbl.iloc[0]
+            row = next(_rows(tbl))
             if numeric:
                 lines.append(("", f"{_count(row['sum(y | x, z)'])}/{_count(row['n(x, z)'])}"))
                 lines.append(("", _num(row["E[y | x, z]"])))
@@ -174,7 +174,7 @@ def _formula_lines(r: DoResult) -> list[tuple[str, str]]:
         yshort = _val(p["yv"]) if p["yv"] is not None else p["y"]
         xshort = ", ".join(_val(v.value) for _, v in r.term.interventions)
         terms_sym, terms_cnt, terms_num = [], [], []
-        for _, row in tbl.iterrows():
+        for row in _rows(tbl):
             zv = ", ".join(_val(row[c]) for c in r.adjustment_set)
             cond = f"{xshort}{', ' + w if w else ''}, {zv}"
             terms_sym.append(f"{P}{ob}{yshort} | {cond}{cb}·P({zv})")
@@ -187,6 +187,13 @@ def _formula_lines(r: DoResult) -> list[tuple[str, str]]:
         lines += _expand(terms_sym, terms_cnt, terms_num)
     lines.append(("", _num(r.value)))
     return lines
+
+
+def _rows(tbl):
+    """Rows of a table as dicts, each value keeping its column's dtype (iterrows would not)."""
+    cols = {c: tbl[c].tolist() for c in tbl.columns}
+    for i in range(len(tbl)):
+        yield {c: vals[i] for c, vals in cols.items()}
 
 
 def _count(v: float) -> str:
@@ -253,11 +260,11 @@ def _table_html(r: DoResult) -> str:
         return ""
     head = "".join(f"<th>{_e(c)}</th>" for c in tbl.columns)
     body = []
-    for _, row in tbl.iterrows():
+    for row in _rows(tbl):
         cells = []
         for c in tbl.columns:
             v = row[c]
-            text = _num(v) if isinstance(v, float) else str(v)
+            text = _num(v) if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
             cells.append(f"<td>{_e(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     what = "front-door terms" if r.method == "frontdoor" else "strata"
@@ -309,7 +316,8 @@ def _distribution_html(r: DoResult) -> str:
 def _numbers_html(r: DoResult) -> str:
     is_causal = not r.term or r.term.is_causal
     label = "causal estimate" if is_causal else "conditional (no do)"
-    exact = f" = {_e(r.exact)}" if r.exact is not None and r.exact.denominator != 1 else ""
+    small = r.exact is not None and 1 < r.exact.denominator <= 10_000
+    exact = f" = {_e(r.exact)}" if small else ""
     ci = ""
     if r.ci is not None:
         ci = (
@@ -523,8 +531,9 @@ def render_text(r: DoResult) -> str:
     lines = [head]
     if r.naive is not None and (r.term is None or r.term.is_causal):
         diff = r.difference
+        kind = "E[y | x]" if r.query.startswith("E") else "P(y | x)"
         lines.append(
-            f"  naive P(y | x) = {_num(r.naive)}"
+            f"  naive {kind} = {_num(r.naive)}"
             + (f" (difference {_signed(diff)})" if diff is not None else "")
         )
     how = r.method

@@ -299,7 +299,7 @@ def test_value_not_in_column_lists_the_values_present(players, reality):
 
 
 def test_unknown_column_suggests_the_near_match(players):
-    with pytest.raises(UnknownColumnError, match="'Geer' is not a column.*did you mean 'Gear'"):
+    with pytest.raises(UnknownColumnError, match=r"'Geer' is not a column.*did you mean 'Gear'"):
         do("P(Sound=Great | do(Geer=Fancy))", players, adjust=["Talent"])
 
 
@@ -349,10 +349,8 @@ def _scm_confounders(n, seed):
     x = (rng.random(n) < _sigmoid(-1 + 1.2 * z1 + 0.8 * z2 - 0.9 * z3)).astype(np.int8)
     y = (rng.random(n) < 0.1 + 0.3 * x + 0.2 * z1 + 0.1 * z2 + 0.15 * z3).astype(np.int8)
     df = pd.DataFrame({"Z1": z1, "Z2": z2, "Z3": z3, "X": x, "Y": y})
-    G = nx.DiGraph(
-        [("Z1", "Z3"), ("Z1", "X"), ("Z2", "X"), ("Z3", "X")]
-        + [("Z1", "Y"), ("Z2", "Y"), ("Z3", "Y"), ("X", "Y")]
-    )
+    edges = "Z1>Z3 Z1>X Z2>X Z3>X Z1>Y Z2>Y Z3>Y X>Y"
+    G = nx.DiGraph([tuple(e.split(">")) for e in edges.split()])
     # P(Y=1 | do(X=x)) = E_z[p(x, z)]: E[Z1]=0.4, E[Z2]=0.7, P(Z3=1)=0.3+0.4*0.4
     truth = {xv: 0.1 + 0.3 * xv + 0.2 * 0.4 + 0.1 * 0.7 + 0.15 * 0.46 for xv in (0, 1)}
     return df, G, truth
