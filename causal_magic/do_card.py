@@ -197,7 +197,8 @@ def _rows(tbl):
 
 
 def _count(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.4g}"
+    """A count as an integer; a sum of a numeric outcome to one decimal."""
+    return str(int(v)) if float(v).is_integer() else f"{v:.1f}"
 
 
 def _expand(sym: list[str], cnt: list[str], num: list[str]) -> list[tuple[str, str]]:
