@@ -235,9 +235,9 @@ def _pandas_codes(s: pd.Series) -> tuple[np.ndarray, list, str]:
     if isinstance(dtype, pd.CategoricalDtype):
         cats = list(dtype.categories)
         return np.asarray(s.cat.codes), cats, _kind_of_values(cats)
-    if dtype == np.bool_:
+    if isinstance(dtype, np.dtype) and dtype == np.bool_:
         return s.to_numpy().view(np.int8), [False, True], "bool"
-    if dtype.kind in "iu" and len(s):
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu" and len(s):
         arr = s.to_numpy()
         lo, hi = int(arr.min()), int(arr.max())
         if hi - lo < max(1 << 16, 4 * len(arr)):
