@@ -140,7 +140,7 @@ def bounds(nodes: Sequence[Mapping[str, Any]], r: float = NODE_RADIUS) -> tuple[
 # -- rendering -------------------------------------------------------------------------
 
 
-def _text_lines(label: str, x: float, y: float, fill: str) -> str:
+def _text_lines(label: str, x: float, y: float, fill: str, halo: str) -> str:
     lines = label.split("\n")
     lh = FONT_SIZE * 1.2
     y0 = -((len(lines) - 1) * lh) / 2
@@ -150,7 +150,8 @@ def _text_lines(label: str, x: float, y: float, fill: str) -> str:
     )
     return (
         f'<text text-anchor="middle" font-family="sans-serif" font-size="{FONT_SIZE}" '
-        f'fill="{fill}">{spans}</text>'
+        f'fill="{fill}" stroke="{halo}" stroke-width="3" stroke-linejoin="round" '
+        f'paint-order="stroke">{spans}</text>'
     )
 
 
@@ -262,13 +263,13 @@ def render_svg(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="#ffffff" stroke="{color}" '
                 f'stroke-width="2" stroke-dasharray="5 3"/>'
             )
-            out.append(_text_lines(n["label"], x, y, "#333333"))
+            out.append(_text_lines(n["label"], x, y, "#333333", "#ffffff"))
         else:
             out.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{color}" stroke="#ffffff" '
                 f'stroke-width="1.5"/>'
             )
-            out.append(_text_lines(n["label"], x, y, "#ffffff"))
+            out.append(_text_lines(n["label"], x, y, "#ffffff", color))
         out.append("</g>")
     out.append("</svg>")
     return "".join(out)

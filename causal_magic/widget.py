@@ -504,7 +504,9 @@ class DagWidget(anywidget.AnyWidget):
             for h, a, b in bidirected_pairs(G):
                 if n in (a, b):
                     mapping[h] = hidden_node_name(new if a == n else a, new if b == n else b)
-            nx.relabel_nodes(G, mapping, copy=False)
+            # A relabelled copy keeps node and edge order (stable layout and text); it is
+            # then put back into the same object.
+            _restore(G, _snapshot(nx.relabel_nodes(G, mapping, copy=True)))
             G.nodes[new].pop("label", None)
             if n in self._px:
                 self._px[new] = self._px.pop(n)
