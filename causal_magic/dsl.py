@@ -158,6 +158,8 @@ _GROUP_ATTRS = (
 _KEYWORDS = frozenset(
     {"dag", "digraph", "pdag", "mag", "pag", "graph", "node", "edge", "strict", "subgraph"}
 )
+#: Attribute keys that mean something when bare (see _bare); writers quote them.
+_MEANINGFUL_BARE_KEYS = frozenset({"role", "dir", "style", "observed"})
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "\n": ""}
 
 # Token: (kind, value, start, end).  kind is the token text for punctuation and arrows,
@@ -491,7 +493,7 @@ class _Parser:
             attrs, item, bracket = pending
             # Brackets closing a chain describe its edges (DAGitty's `A -> Z [beta=-0.3]`),
             # unless they hold a role, which only a node can have (`X -> Y [outcome]`).
-            about_node = any(val is None or key[1] == "role" for key, val in attrs)
+            about_node = any(val is None or _bare(key, "role") for key, val in attrs)
             if edges and not about_node:
                 self.add_edges(edges, attrs)
                 return seen
@@ -723,7 +725,7 @@ class _Parser:
                     "write A <-> B instead",
                     key,
                 )
-            elif name == "observed" and value.lower() in ("no", "false"):
+            elif _bare(key, "observed") and value.lower() in ("no", "false"):
                 self.set_role(node, "latent", val)
             else:
                 data[name] = value
@@ -744,12 +746,14 @@ class _Parser:
 
     def add_edges(self, edges, attrs) -> None:
         G = self.G
-        data = {key[1]: val[1] for key, val in attrs}  # no flags here: see chain()
-        both = data.get("dir") == "both"
-        if both:  # DOT's way to draw a bidirected edge (how to_dot writes '<->')
-            del data["dir"]
-            if data.get("style") == "dashed":
-                del data["style"]
+        # No flags reach here (see chain()).  A bare dir=both is DOT's bidirected edge
+        # (how to_dot writes '<->'); the writers quote a real attribute named "dir".
+        both = any(_bare(key, "dir") and val[1] == "both" for key, val in attrs)
+        data = {
+            key[1]: val[1]
+            for key, val in attrs
+            if not (both and (_bare(key, "dir") or (_bare(key, "style") and val[1] == "dashed")))
+        }
         for kind, u, v, tok in edges:
             if kind == "->" and not both:
                 if G.has_edge(u, v):
@@ -812,6 +816,11 @@ def _is_acyclic(G: nx.DiGraph) -> bool:
     return done == len(indegree)
 
 
+def _bare(tok: Token, word: str) -> bool:
+    """True if ``tok`` is the unquoted ``word`` (quoted keys are plain attributes)."""
+    return tok[0] == "word" and tok[1] == word
+
+
 def _bad_edge_message(mark: str) -> str:
     if mark == "--":
         return (
@@ -857,7 +866,9 @@ def _quote(name: Any, bare: re.Pattern = _BARE_NAME) -> str:
 
 def _key(key: Any) -> str:
     s = str(key)
-    return s if _BARE_NAME.fullmatch(s) else f'"{_escape(s)}"'
+    if _BARE_NAME.fullmatch(s) and s not in _MEANINGFUL_BARE_KEYS:
+        return s
+    return f'"{_escape(s)}"'
 
 
 def _value(value: Any, always_quote: bool = False) -> str:

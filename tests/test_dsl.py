@@ -676,3 +676,28 @@ def test_graph_built_in_python_with_bidirected_and_labels_round_trips():
     add_bidirected(G, "graph", "->")
     for writer in (to_dsl, to_dagitty, to_dot):
         assert snapshot(parse_dag(writer(G))) == snapshot(G), writer.__name__
+
+
+def test_quoted_keys_are_plain_attributes_even_when_bare_ones_mean_something():
+    G = parse_dag('A [ "observed"="no" ] -> B ["role"=x, "dir"=both]')
+    assert G.nodes["A"] == {"observed": "no"}
+    assert G.edges["A", "B"] == {"role": "x", "dir": "both"}
+
+
+def test_writers_keep_edge_attributes_named_like_syntax():
+    G = nx.DiGraph()
+    G.add_node("U", observed="no")
+    G.add_edge("U", "X", role="instrument", dir="both", style="dashed")
+    for writer in (to_dsl, to_dagitty, to_dot):
+        assert snapshot(parse_dag(writer(G))) == snapshot(G), writer.__name__
+
+
+def test_newlines_inside_brackets_are_white_space():
+    G = parse_dag('A [\n  latent,\n  pos = "1,2"\n] -> B')
+    assert G.nodes["A"] == {"role": "latent", "pos": (1.0, 2.0)}
+
+
+def test_a_ten_thousand_edge_chain_parses():
+    G = parse_dag(" -> ".join(f"v{i}" for i in range(10_001)))
+    assert G.number_of_edges() == 10_000
+    assert next(iter(G.nodes)) == "v0"

@@ -46,10 +46,17 @@ names = st.one_of(st.sampled_from(AWKWARD_NAMES), st.text(text_chars, max_size=6
 values = st.one_of(
     st.sampled_from(["-0.3", "1e-05", "a b", 'q"', "\\", "\n", ""]), st.text(text_chars, max_size=5)
 )
-node_keys = st.text(text_chars, max_size=5).filter(
-    lambda k: k not in ("role", "pos", "label", "bidirected", "observed")
+# Keys that are the graph model itself (role, pos, label, bidirected) are drawn above;
+# keys that mean something to the parser when bare must survive as plain attributes.
+node_keys = st.one_of(
+    st.sampled_from(["observed", "dir", "style", "a", "G", "exposure"]),
+    st.text(text_chars, max_size=5),
+).filter(lambda k: k not in ("role", "pos", "label", "bidirected"))
+edge_keys = st.one_of(
+    st.sampled_from(["role", "dir", "style", "observed", "a", "b", "G", "pos"]),
+    st.text(text_chars, max_size=5),
 )
-edge_keys = st.text(text_chars, max_size=5).filter(lambda k: k not in ("role", "dir"))
+values = st.one_of(st.sampled_from(["no", "both", "dashed", "treatment"]), values)
 coords = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 
