@@ -205,10 +205,9 @@ function render({ model, el: host }) {
 
   // -- text input (rename / new node) -------------------------------------------------
   function closeInput() {
-    if (input) {
-      input.remove();
-      input = null;
-    }
+    const open = input;
+    input = null; // first, so the blur that remove() fires finds nothing left to close
+    open?.remove();
   }
 
   function openInput(gx, gy, initial, commit) {
