@@ -1,28 +1,46 @@
-"""The ``%%dag`` edge language: parse it into a ``networkx.DiGraph`` and write graphs back.
+r"""The ``%%dag`` edge language: parse it into a ``networkx.DiGraph`` and write graphs back.
 
 The language is a superset of DAGitty's model text, so anything copied from dagitty.net
-or from R's ``dagitty('dag{ x -> y }')`` parses unchanged, plus a few things people ask
-DAGitty for: ``#`` comments, ``A -> B, C`` lists, roles written in our words
-(``[treatment]``, ``[confounder]``), acyclicity checked with the cycle named, and errors
-that give line, column and what was expected.  Graph conventions (roles, ``pos``,
-hidden nodes for ``<->``) come from :mod:`causal_magic.graph`.
+or from R's ``dagitty('dag{ x -> y }')`` parses unchanged, plus what people ask DAGitty
+for: ``#`` comments, ``A -> B, C`` lists, roles in our words (``[treatment]``,
+``[confounder]``), acyclicity checked with the cycle named, and errors that give line,
+column and what was expected.  Graph conventions (roles, ``pos``, hidden nodes for
+``<->``) come from :mod:`causal_magic.graph`.
 
-Why hand-written: one linear pass over the text (a tokenizer that only uses regular
-expressions with single character classes, then recursive descent) keeps 10,000-edge
-texts fast and makes every error point at a precise column.
+The language in brief::
 
-Representation decisions (also in the README of the language, ``to_dsl``):
+    dag Smoking {                       # optional header: [strict] dag|digraph [NAME] {
+      bb="0,0,1,1"                      # graph attribute -> G.graph["bb"]
+      Gear [treatment, pos="0,1"]       # node with a role and a position
+      "Signal\nProc" [label="DSP"]      # quoted name with escapes \" \\ \n
+      Talent -> Gear, Sound             # lists; chains A -> B <- C; A <-> B
+      {A B} -> C [beta=-0.3]            # groups; brackets closing a chain are edge
+      X -> Y [outcome]                  # attributes, unless they hold a role
+      a -> {b -> {c}}                   # nested groups keep their inner edges
+    }
 
-* statements end at a newline or ``;``; inside ``{...}`` groups and ``[...]`` lists a
-  newline is plain white space, and a line that ends with an arrow or a comma goes on on
-  the next line;
+Why hand-written: one linear pass over the text (a tokenizer whose regular expressions
+are single character-class runs, then recursive descent) keeps 10,000-edge texts fast
+(about 4x ``networkx.parse_edgelist``, see ``benchmarks/bench_parse.py``) and lets every
+error point at a precise column.
+
+Representation decisions:
+
+* statements end at a newline or ``;`` (DAGitty treats both as white space; its
+  juxtaposed statements ``x y -> z`` are still read); inside ``{...}`` groups and
+  ``[...]`` lists a newline is white space, and a line that ends with an arrow or a comma
+  goes on on the next line;
 * attribute values are kept as the strings written (``beta=-0.3`` gives ``"-0.3"``);
-  only node ``pos`` becomes ``(float, float)``;
+  only a node's ``pos`` becomes ``(float, float)``; an edge's ``pos`` stays a string;
 * graph attributes (``bb="..."`` or ``graph [bb="..."]``) go to ``G.graph``; the name of
   ``dag NAME {`` goes to ``G.graph["name"]``; ``node [...]`` / ``edge [...]`` defaults go
   to the dicts ``G.graph["node"]`` / ``G.graph["edge"]`` (as networkx's DOT readers do);
-* an edge with ``dir=both`` (how :func:`to_dot` writes ``<->`` for DoWhy) reads as ``<->``;
-  a node with ``observed="no"`` (DoWhy's unobserved node) reads as ``latent``.
+* a bare ``dir=both`` on an edge (how :func:`to_dot` writes ``<->`` for DoWhy) reads as
+  ``<->``, and a bare ``observed="no"`` on a node (DoWhy's unobserved node) as ``latent``;
+  quoted keys (``"dir"=both``) are plain attributes, and the writers quote such keys;
+* names: bare ``[\w.]+`` (Unicode letters and digits too); ``graph`` and ``node`` are
+  reserved, and a bare ``smoking-status`` is refused with a hint to quote it (DAGitty
+  would silently read two nodes).
 """
 
 from __future__ import annotations
