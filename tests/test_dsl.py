@@ -701,3 +701,14 @@ def test_a_ten_thousand_edge_chain_parses():
     G = parse_dag(" -> ".join(f"v{i}" for i in range(10_001)))
     assert G.number_of_edges() == 10_000
     assert next(iter(G.nodes)) == "v0"
+
+
+def test_the_language_summary_in_the_module_docstring_parses():
+    import causal_magic.dsl as dsl
+
+    doc = dsl.__doc__
+    G = parse_dag(doc[doc.index("    dag Smoking") : doc.index("Why hand-written")])
+    assert G.graph == {"name": "Smoking", "bb": "0,0,1,1"}
+    assert roles(G) == {"Gear": "treatment", "Y": "outcome"}
+    assert G.edges["A", "C"] == {"beta": "-0.3"}
+    assert "Signal\nProc" in G
