@@ -292,3 +292,54 @@ def side_by_side(svgs: Sequence[str], gap: int = 12) -> str:
         x += w + gap
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _tikz_text(text: str) -> str:
+    """Escape LaTeX specials; a newline in a name becomes a line break."""
+    special = {
+        "\\": r"\textbackslash{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "{": r"\{",
+        "}": r"\}",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+    return "".join(special.get(c, c) for c in text).replace("\n", r"\\")
+
+
+def render_tikz(data: Mapping[str, Any], *, scale: float = 100.0) -> str:
+    """A TikZ picture of drawing ``data`` (positions in px, ``scale`` px per cm).
+
+    Needs ``\\usetikzlibrary{arrows.meta}`` in the preamble.  Latent nodes are dashed,
+    ``<->`` edges dashed and bent; y is flipped (TikZ's y grows upwards).
+    """
+    ids = {n["id"]: f"n{i}" for i, n in enumerate(data.get("nodes", []))}
+    lines = [
+        r"\begin{tikzpicture}[>={Stealth[length=2.5mm]}, every node/.style={circle, draw, "
+        r"align=center, minimum size=8mm, font=\small}]"
+    ]
+    for n in data.get("nodes", []):
+        style = ", dashed" if n.get("latent") else ""
+        if n.get("role") == "adjusted":
+            style += ", double"
+        x, y = n["x"] / scale, -n["y"] / scale
+        lines.append(
+            f"  \\node[{style.lstrip(', ')}] ({ids[n['id']]}) at ({x:.2f}, {y:.2f}) "
+            f"{{{_tikz_text(n['label'])}}};"
+        )
+    for e in data.get("edges", []):
+        if e["source"] in ids and e["target"] in ids:
+            label = f" node[midway, above, draw=none] {{{_tikz_text(e['label'])}}}"
+            lines.append(
+                f"  \\draw[->] ({ids[e['source']]}) -- ({ids[e['target']]})"
+                f"{label if e.get('label') else ''};"
+            )
+    for e in data.get("bidirected", []):
+        if e["a"] in ids and e["b"] in ids:
+            lines.append(f"  \\draw[<->, dashed, bend left=25] ({ids[e['a']]}) to ({ids[e['b']]});")
+    lines.append(r"\end{tikzpicture}")
+    return "\n".join(lines) + "\n"

@@ -35,7 +35,16 @@ from .graph import (
     nodes_with_role,
     visible_nodes,
 )
-from .svg import FONT_SIZE, NODE_RADIUS, TITLE_BAND, bounds, drawing_data, render_svg, side_by_side
+from .svg import (
+    FONT_SIZE,
+    NODE_RADIUS,
+    TITLE_BAND,
+    bounds,
+    drawing_data,
+    render_svg,
+    render_tikz,
+    side_by_side,
+)
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
@@ -310,16 +319,29 @@ class DagWidget(anywidget.AnyWidget):
             overlay=self.overlay,
         )
 
+    def to_tikz(self) -> str:
+        """The drawing as a TikZ picture (needs ``\\usetikzlibrary{arrows.meta}``)."""
+        return render_tikz(
+            {"nodes": self.nodes, "edges": self.edges, "bidirected": self.bidirected}
+        )
+
     def save(self, path: str | pathlib.Path) -> pathlib.Path:
-        """Write the drawing to ``path``.  Only ``.svg``: PNG needs a browser (use the
-        widget's PNG button) or an SVG converter, and causal_magic adds no dependency."""
+        """Write the drawing to ``path``: ``.svg``, or ``.tex`` for TikZ.
+
+        No PNG from Python: that needs a browser (use the widget's PNG button) or an SVG
+        converter, and causal_magic adds no dependency for it.
+        """
         path = pathlib.Path(path)
-        if path.suffix.lower() != ".svg":
+        suffix = path.suffix.lower()
+        if suffix == ".svg":
+            path.write_text(self.to_svg(), encoding="utf-8")
+        elif suffix in (".tex", ".tikz"):
+            path.write_text(self.to_tikz(), encoding="utf-8")
+        else:
             raise ValueError(
-                f"save() writes SVG files; got {path.name!r}. Use a .svg name, or the widget's "
-                "PNG button in the notebook for a PNG"
+                f"save() writes .svg or .tex (TikZ) files; got {path.name!r}. For a PNG use the "
+                "widget's PNG button in the notebook"
             )
-        path.write_text(self.to_svg(), encoding="utf-8")
         return path
 
     def _plain(self) -> str:

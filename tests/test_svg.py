@@ -15,6 +15,7 @@ from causal_magic.svg import (
     drawing_data,
     edge_endpoints,
     render_svg,
+    render_tikz,
     side_by_side,
 )
 
@@ -118,3 +119,14 @@ def test_side_by_side_is_one_well_formed_svg():
 def test_explicit_size_is_used():
     root = draw(nx.DiGraph([("A", "B")]), width=330, height=320)
     assert (root.get("width"), root.get("height")) == ("330", "320")
+
+
+def test_tikz_escapes_names_and_draws_bidirected_edges_bent():
+    G = nx.DiGraph([("Gear_1", "Sound & 100%")])
+    G.add_node("Signal\nProc", role="latent")
+    add_bidirected(G, "Gear_1", "Signal\nProc")
+    data = drawing_data(G, {n: (0.0, i * 100.0) for i, n in enumerate(G)})
+    tex = render_tikz(data)
+    assert r"{Gear\_1}" in tex and r"{Sound \& 100\%}" in tex and r"{Signal\\Proc}" in tex
+    assert "[dashed]" in tex and "<->, dashed, bend left" in tex
+    assert tex.count("\\draw[->]") == 1

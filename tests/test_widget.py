@@ -506,6 +506,8 @@ def test_save_writes_svg_and_refuses_png_with_a_hint(tmp_path):
     assert out.read_text().startswith("<svg")
     with pytest.raises(ValueError, match="PNG button"):
         w.save(tmp_path / "g.png")
+    tex = w.save(tmp_path / "g.tex").read_text()
+    assert tex.startswith("\\begin{tikzpicture}") and "{Talent}" in tex
 
 
 def test_bundle_paths_point_into_the_package():
