@@ -73,10 +73,8 @@ def _scm(n=20_000, seed=2):
     w[rng.random(n) < 0.02] = None
     score[rng.random(n) < 0.02] = np.nan
     df = pd.DataFrame({"Z": z, "W": w, "X": x, "Y": y, "Score": score})
-    G = nx.DiGraph(
-        [("Z", "X"), ("Z", "Y"), ("W", "X"), ("W", "Y"), ("X", "Y")]
-        + [("Z", "Score"), ("X", "Score"), ("W", "Score")]
-    )
+    edges = "Z>X Z>Y W>X W>Y X>Y Z>Score X>Score W>Score"
+    G = nx.DiGraph([tuple(e.split(">")) for e in edges.split()])
     return df, G
 
 
