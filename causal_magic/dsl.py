@@ -199,7 +199,7 @@ class _Text:
         k = bisect.bisect_left(nls, pos)
         start = nls[k - 1] + 1 if k else 0
         end = nls[k] if k < len(nls) else len(self.text)
-        return k + 1, pos - start + 1, self.text[start:end]
+        return k + 1, pos - start + 1, self.text[start:end].rstrip("\r")
 
     def error(
         self, msg: str, start: int, end: int | None = None, cls: type = DagSyntaxError
@@ -588,10 +588,8 @@ class _Parser:
                 )
             if kind == "bad":
                 raise self.error(_bad_edge_message(tok[1]), tok)
-            raise self.error(f"expected a node name or '{{', found {_describe(tok)}", tok)
-        raise self.error(
-            f"expected a node name or '{{' after '{after[1]}', found {_describe(tok)}", tok
-        )
+            raise self.error(f"expected a node name, found {_describe(tok)}", tok)
+        raise self.error(f"expected a node name after '{after[1]}', found {_describe(tok)}", tok)
 
     def group(self) -> list[Any]:
         opener = self.toks[self.i]

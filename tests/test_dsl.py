@@ -349,7 +349,7 @@ def test_missing_node_at_end_of_text_points_after_the_arrow():
 def test_format_error_shows_line_and_caret_under_the_column():
     err = error_of("dag {\n  A -> }\n")
     assert format_error(err) == (
-        "line 2, column 8: expected a node name or '{' after '->', found '}'\n"
+        "line 2, column 8: expected a node name after '->', found '}'\n"
         "  2 |   A -> }\n"
         "    |        ^"
     )
@@ -712,3 +712,9 @@ def test_the_language_summary_in_the_module_docstring_parses():
     assert roles(G) == {"Gear": "treatment", "Y": "outcome"}
     assert G.edges["A", "C"] == {"beta": "-0.3"}
     assert "Signal\nProc" in G
+
+
+def test_windows_line_endings_parse_and_errors_show_clean_lines():
+    assert set(parse_dag("dag {\r\nA -> B\r\nB -> C\r\n}\r\n").edges) == {("A", "B"), ("B", "C")}
+    err = error_of("A -> B\r\nC -> ]\r\n")
+    assert (err.lineno, err.offset, err.text) == (2, 6, "C -> ]")
