@@ -66,7 +66,10 @@ function emit(name, ...args) { for (const fn of handlers.get(name) ?? []) fn(...
 window.__emit = emit;
 window.__state = state;
 const t0 = performance.now();
-widget.render({ model, el: document.getElementById("host") });
+// Like anywidget, render into an element that is attached to the page only afterwards.
+const el = document.createElement("div");
+widget.render({ model, el });
+document.getElementById("host").appendChild(el);
 const t1 = performance.now();
 requestAnimationFrame(() => requestAnimationFrame(() => {
   window.__timing = { render: t1 - t0, painted: performance.now() - t0 };

@@ -135,6 +135,15 @@ function render({ model, el: host }) {
 
   // -- zoom / pan / fit -----------------------------------------------------------------
   const zoomer = zoom()
+    // An explicit extent: d3's default reads svg.width.baseVal, which throws for "100%"
+    // while anywidget renders into an element not yet attached to the page.
+    .extent(() => {
+      const { width, height } = size();
+      return [
+        [0, 0],
+        [width, height],
+      ];
+    })
     .scaleExtent([0.05, 8])
     .filter((event) => {
       if (event.type === "wheel") return true;
@@ -455,16 +464,22 @@ function render({ model, el: host }) {
     }
   });
 
-  full();
+  // Say hello first: even if drawing failed, the kernel handshake must happen.
+  try {
+    model.send({ type: "hello" });
+  } catch {
+    // no kernel: the view stays static
+  }
+  try {
+    full();
+  } catch (err) {
+    say(`Drawing failed: ${err}`);
+    console.error(err);
+  }
   staticTimer = setTimeout(() => {
     staticExplained = true;
     drawStatus();
   }, STATIC_NOTE_DELAY);
-  try {
-    model.send({ type: "hello" });
-  } catch {
-    // no kernel: stays static
-  }
 
   // Fit once the element has a real size (it may render before being attached).
   if (typeof ResizeObserver !== "undefined") {
