@@ -85,7 +85,7 @@ def is_hidden(G: nx.DiGraph, n: Hashable) -> bool:
     return bool(G.nodes[n].get(BIDIRECTED_ATTR, False))
 
 
-def add_bidirected(G: nx.DiGraph, a: str, b: str, **attrs) -> str:
+def add_bidirected(G: nx.DiGraph, a: str, b: str, /, **attrs) -> str:
     """Add ``a <-> b`` to ``G`` as a hidden latent common cause; return its name.
 
     Adding the same pair twice (in either order) keeps one hidden node.
