@@ -30,7 +30,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from causal_magic.estimate import do  # noqa: E402
+from causal_magic.estimate import do
 
 QUERY = "P(Y=1 | do(X=1))"
 GRAPH = nx.DiGraph([(z, v) for z in ("Z1", "Z2", "Z3") for v in ("X", "Y")] + [("X", "Y")])
