@@ -945,9 +945,21 @@ def do(
         for c in p.x + p.w + p.z + p.m + ([] if numeric else [p.y]):
             if c not in keys:
                 keys.append(c)
+    if value_col is not None and engine_of(data) == "pandas":
+        dtype = data[value_col].dtype
+        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+            raise DataError(
+                f"E[{value_col} | ...] needs a numeric column; {value_col!r} holds {dtype}. "
+                f"Ask for a probability instead, e.g. P({format_name(value_col)}=value | ...)"
+            )
     table = count_table(data, keys, value=value_col)
     if table.n_used == 0:
-        raise DataError("no complete rows: every row has a missing value in " + ", ".join(keys))
+        used = keys + ([value_col] if value_col else [])
+        raise DataError(
+            "no complete rows: every row has a missing value in one of "
+            + ", ".join(used)
+            + (f" (is {value_col!r} numeric?)" if value_col else "")
+        )
     for p in plans:
         for c in p.z + p.m + p.w:
             if table.kinds[c] == "float" and len(table.levels[c]) > MAX_FLOAT_LEVELS:

@@ -590,3 +590,8 @@ def test_card_for_contrast_distribution_frontdoor_and_expectation_renders(player
     assert "difference: 0.357 − 0.143 = 0.214" in cards[0]._repr_html_()
     assert "90% CI" in cards[1]._repr_html_()
     assert "1.5/1 × 2/4" in cards[2]._repr_html_()
+
+
+def test_expectation_of_a_text_column_is_refused_with_the_probability_to_ask(players):
+    with pytest.raises(DataError, match=r"needs a numeric column.*P\(Sound=value"):
+        do("E[Sound | do(Gear=Fancy)]", players, adjust=["Talent"])
