@@ -64,7 +64,7 @@ def open_dag(open_notebook, dag_cell: str = REALITY, extra: list[str] | None = N
     nb.run_all()
     root = nb.cell_output(1).locator("div.cm-dag")
     expect(root).to_have_count(1)
-    expect(root).to_have_attribute("data-mode", "live", timeout=30_000)
+    expect(root).to_have_attribute("data-mode", "live", timeout=20_000)
     return nb, root
 
 
@@ -122,6 +122,8 @@ def test_reality_graph_renders_nodes_edges_and_role_colours(open_notebook, app):
     nodes = root.locator("g.cm-node")
     expect(nodes).to_have_count(3)
     expect(root.locator("path.cm-edge")).to_have_count(3)
+    # Fresh from the cell: nothing to copy back yet.
+    expect(root.locator(".cm-dirty")).to_be_hidden()
     for s, t in [("Talent", "Gear"), ("Talent", "Sound"), ("Gear", "Sound")]:
         expect(edge(root, s, t)).to_have_count(1)
     for name, colour in ROLE_FILLS.items():
