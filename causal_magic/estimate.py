@@ -64,6 +64,9 @@ __all__ = [
 #: A float column with more distinct values than this is "continuous".
 MAX_FLOAT_LEVELS = 20
 
+#: Strata with fewer treated rows than this are pointed out (their term is noisy).
+SMALL_STRATUM = 5
+
 
 class NotIdentifiableError(ValueError):
     """The graph does not let the data answer the query: no number is given.
@@ -780,6 +783,16 @@ def _term_result(
                 + "). The estimate is for the remaining population only, not everyone"
             )
         details["denominator"] = int(denom)
+        if plan.z and plan.term.is_causal and len(tbl):
+            thin = tbl[tbl["n(x, z)"] < SMALL_STRATUM]
+            if len(thin):
+                i = int(thin["n(x, z)"].to_numpy().argmin())
+                where = _assign_text(plan.z, [thin[c].iloc[i] for c in plan.z])
+                warnings.append(
+                    f"{len(thin)} of {len(tbl)} strata have fewer than {SMALL_STRATUM} rows with "
+                    f"{details['x_text']} (smallest: {where}, {int(thin['n(x, z)'].iloc[i])} "
+                    "row(s)); their P(y | x, z) rest on very few observations"
+                )
         if not plan.term.is_causal:
             n_xw = int(nx_s.sum())
             details["n_xw"] = n_xw

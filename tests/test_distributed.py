@@ -190,3 +190,12 @@ def test_spark_nan_outcome_counts_as_missing(spark):
     r = do("E[Y | do(X=1)]", sdf, adjust=["Z"])
     assert r.n_dropped_missing == 1
     assert r.value == pytest.approx(do("E[Y | do(X=1)]", df, adjust=["Z"]).value)
+
+
+def test_missing_engine_fails_under_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setitem(globals(), "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="no_such_engine is not installed"):
+        _need("no_such_engine")
+    monkeypatch.setitem(globals(), "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception):
+        _need("no_such_engine")

@@ -259,6 +259,8 @@ def test_positivity_drop_estimates_the_rest_and_says_so_loudly():
 def test_seed_low_talent_stratum_with_one_fancy_row_is_not_a_positivity_failure(players):
     r = do(SEED_QUERY, players, adjust=["Talent"])
     assert r.table.set_index("Talent").loc["Low", "n(x, z)"] == 1
+    # ...but the card says that term rests on a single row
+    assert any("smallest: Talent=Low, 1 row(s)" in w for w in r.warnings)
 
 
 def test_rows_with_missing_values_are_dropped_counted_and_reported(players, reality):
