@@ -430,7 +430,19 @@ def _blocked_paths_text(G: nx.DiGraph, x: list[str], y: str, z: list[str]) -> st
     except Exception:  # the reason is a courtesy; never let it stop an estimate
         return ""
     if not found:
-        return ""
+        from .identify import check_adjustment_set
+
+        try:
+            empty_ok = check_adjustment_set(G, _node_arg(x), y, set()).valid
+        except Exception:
+            return ""
+        if not empty_ok:
+            return ""
+        return (
+            "no back-door path is open, so the empty set is valid too (under this graph the "
+            f"naive P(y | x) is already causal); {{{', '.join(z)}}} is kept because it makes "
+            "the estimate more precise. Set chosen: "
+        )
     shown = ", ".join(str(p) for p in found[:3]) + (", ..." if len(found) > 3 else "")
     many = len(found) > 1
     return (

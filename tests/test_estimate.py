@@ -597,3 +597,9 @@ def test_card_for_contrast_distribution_frontdoor_and_expectation_renders(player
 def test_expectation_of_a_text_column_is_refused_with_the_probability_to_ask(players):
     with pytest.raises(DataError, match=r"needs a numeric column.*P\(Sound=value"):
         do("E[Sound | do(Gear=Fancy)]", players, adjust=["Talent"])
+
+
+def test_precision_set_is_explained_when_no_backdoor_path_is_open(players):
+    G = nx.DiGraph([("Gear", "Sound"), ("Talent", "Sound")])  # Talent is no confounder here
+    r = do(SEED_QUERY, players, dag=G)
+    assert "no back-door path is open, so the empty set is valid too" in r.reason
