@@ -73,7 +73,13 @@ function render({ model, el: host }) {
   const dslText = el("textarea", "cm-dsl-text");
   dslText.readOnly = true;
   dslText.spellcheck = false;
-  root.append(toolbar, note, message, svgEl, panel, dslText);
+  dirtyBadge.hidden = bCopyDsl.hidden = dslText.hidden = true; // until the model says dirty
+  // The notes float over the drawing, so showing one never moves the nodes under the pointer.
+  const stage = el("div", "cm-stage");
+  const notes = el("div", "cm-notes");
+  notes.append(note, message);
+  stage.append(svgEl, notes);
+  root.append(toolbar, stage, panel, dslText);
   host.appendChild(root);
 
   const radius = model.get("radius") || 26;
@@ -268,6 +274,7 @@ function render({ model, el: host }) {
     .on("start", (event, d) => {
       const linking = Boolean(event.sourceEvent?.shiftKey);
       dragState = { id: d.id, linking, moved: false, refused: !editable(), el: null };
+      autoFit = false; // the user placed things by hand: never re-frame under their pointer
       dragState.el = event.sourceEvent?.target?.closest?.(".cm-node") ?? null;
       if (!dragState.refused && !linking) drawing.hold(d.id);
     })
