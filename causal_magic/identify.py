@@ -685,12 +685,14 @@ def path_edges(G: nx.DiGraph, x: NodeArg = None, y: NodeArg = None, given=()) ->
     ``causal`` holds the edges ``(u, v)`` of directed paths from X to Y that
     meet X only at their start.  ``biasing`` holds the edges of d-connecting
     non-causal walks from X to Y given ``given`` (plus the ``selected`` nodes),
-    found by a Bayes-ball over (node, direction, still-causal) states and its
-    reverse; walks that revisit X or pass through Y are not followed.  An edge
-    of an open walk is nearly always on an open simple path; the rare
-    exceptions are edges of a detour that a walk needs but a path cannot take.
+    found by a Bayes-ball over (edge, direction, still-causal) states and its
+    reverse; walks that revisit X or pass through Y are not followed, and
+    neither are immediate back-and-forth steps.  Every edge of an open simple
+    path is reported; an edge of a longer detour that only a walk can take
+    (rare) may be reported too.
 
-    Complexity: O(n + m).
+    Complexity: O(n + m) for the causal edges; O(sum of squared degrees) for the
+    biasing edges (the walk states are edges, so that no step is undone).
 
     Examples
     --------
@@ -703,54 +705,66 @@ def path_edges(G: nx.DiGraph, x: NodeArg = None, y: NodeArg = None, given=()) ->
     """
     pb = _Problem(G, x, y)
     given = _node_tuple(G, given, "conditioning node") if given else ()
-    succ, pred, xs, ys, cn = pb.succ, pb.pred, pb.xs, pb.ys, pb.cn
-    causal = set()
-    for u in (*pb.X, *cn):
-        for v in succ[u].keys() & cn:
-            causal.add((u, v))
+    succ, pred, xs, ys = pb.succ, pb.pred, pb.xs, pb.ys
+    # causal-path nodes reached from X without passing through X or Y on the way
+    an_y = pb.an_y
+    cn: set = set()
+    stack = list(pb.X)
+    while stack:
+        v = stack.pop()
+        if v in ys:
+            continue
+        new = (succ[v].keys() & an_y) - cn - xs
+        cn |= new
+        stack.extend(new)
+    causal = {(u, v) for u in (*pb.X, *(cn - ys)) for v in succ[u].keys() & cn}
     z = set(given) | pb.selected
     anc = _up(pred, z)
-    # States: (v, DOWN_CAUSAL) arrived from a parent on an all-forward walk from X,
-    # (v, DOWN) arrived from a parent, (v, UP) arrived from a child.
+    # States: (u, v, d) -- the walk stepped from u to v; d is DOWN_CAUSAL (arrived
+    # from a parent on an all-forward walk from X), DOWN (from a parent) or UP (from a
+    # child).  Remembering u forbids stepping straight back, which a walk can do but a
+    # path cannot; it costs O(sum of squared degrees) instead of O(n + m).
     DOWN_CAUSAL, DOWN, UP = 0, 1, 2
-    edges_of: dict = {}  # transition target state -> list of (source state, edge)
-    start = [(x, -1) for x in pb.X]
+    into: dict = {}  # state -> states it is entered from
+    start = [(None, x, -1) for x in pb.X]
     seen = set(start)
     stack = list(start)
     while stack:
         state = stack.pop()
-        v, d = state
+        u, v, d = state
         if d != -1 and (v in xs or v in ys):
             continue
-        moves = []
         if d == -1:
-            moves = [((c, DOWN_CAUSAL), (v, c)) for c in succ[v]]
-            moves += [((p, UP), (p, v)) for p in pred[v]]
+            moves = [(v, c, DOWN_CAUSAL) for c in succ[v]]
+            moves += [(v, p, UP) for p in pred[v]]
         elif d == UP:
+            moves = []
             if v not in z:
-                moves = [((p, UP), (p, v)) for p in pred[v]]
-                moves += [((c, DOWN), (v, c)) for c in succ[v]]
+                moves = [(v, p, UP) for p in pred[v] if p != u]
+                moves += [(v, c, DOWN) for c in succ[v] if c != u]
         else:
-            if v not in z:
-                moves = [((c, d), (v, c)) for c in succ[v]]
+            moves = [(v, c, d) for c in succ[v] if c != u] if v not in z else []
             if v in anc:
-                moves += [((p, UP), (p, v)) for p in pred[v]]
-        for nstate, edge in moves:
-            edges_of.setdefault(nstate, []).append((state, edge))
+                moves += [(v, p, UP) for p in pred[v] if p != u]
+        for nstate in moves:
+            into.setdefault(nstate, []).append(state)
             if nstate not in seen:
                 seen.add(nstate)
                 stack.append(nstate)
-    accept = [s for s in seen if s[0] in ys and s[1] in (DOWN, UP)]
+    accept = [s for s in seen if s[1] in ys and s[2] in (DOWN, UP)]
     good = set(accept)
     stack = list(accept)
-    biasing = set()
     while stack:
         state = stack.pop()
-        for prev, edge in edges_of.get(state, ()):
-            biasing.add(edge)
+        for prev in into.get(state, ()):
             if prev not in good:
                 good.add(prev)
                 stack.append(prev)
+    biasing = set()
+    for u, v, d in good:
+        if d == -1:
+            continue
+        biasing.add((v, u) if d == UP else (u, v))
     return PathEdges(frozenset(causal), frozenset(biasing))
 
 
@@ -1399,6 +1413,8 @@ def adjustment_problem(
 def _problem_text(pb: _Problem) -> str | None:
     if not pb.forced or pb.find_minimal() is not None:
         return None
+    if pb.find_minimal(forced=frozenset()) is None:
+        return None  # impossible anyway: the forced nodes are not the problem
     for f in pb.forced_order:
         if f in pb.unobs:
             return f"{f} is forced into the adjustment set but it is not observed"
@@ -1409,8 +1425,6 @@ def _problem_text(pb: _Problem) -> str | None:
             tail = "removes part of the effect" if what.startswith("a mediator") else "biases it"
             head = f"{f} is forced into the adjustment set but it is {what}"
             return f"{head}; adjusting for it {tail}"
-    if pb.find_minimal(forced=frozenset()) is None:
-        return None
     # a collider opened by forced nodes: drop them one at a time to find the culprit
     A = pb.ancestral(pb.forced)
     forb_a = _down(pb.succ, pb.cn, within=A) | pb.xs
@@ -1481,8 +1495,8 @@ def _frontdoor(pb: _Problem) -> frozenset | None:
     (x,), (y,) = pb.X, pb.Y
     succ, pred = pb.succ, pb.pred
     cn = pb.cn - pb.ys
-    if not pb.cn:
-        return None
+    if not pb.cn:  # no causal path: the empty set intercepts them all (formula gives P(y))
+        return frozenset()
     if y in succ[x]:  # a direct edge cannot be intercepted
         return None
     # (ii) for all candidates at once: nodes reached by an open back-door walk from x
