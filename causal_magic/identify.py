@@ -429,37 +429,32 @@ def _closure(succ, pred, starts, A, z, cut_out=None, cut_in=None) -> set:
     """
     seen = set(starts)
     stack = list(seen)
-    zopen: set = set()
+    zopen: set = set()  # nodes of z entered from a parent: passed on to their parents
     while stack:
         v = stack.pop()
-        ps = pred[v].keys()
+        ps = pred[v].keys()  # A is ancestral: parents of its nodes are in it
         if cut_in and v in cut_in:
             ps = ps - cut_in[v]
-        ps = ps & A
-        if v in z:  # entered as a collider: only on to its parents
-            new = ps - seen
-            if new:
-                seen |= new
-                stack.extend(new - z)
+        if v in z:
+            if v in zopen:
+                new = ps - seen
+                if new:
+                    seen |= new
+                    stack.extend(new)
             continue
         cs = succ[v].keys()
         if cut_out and v in cut_out:
             cs = cs - cut_out[v]
         cs = cs & A
-        new = cs - seen
+        new = (cs | ps) - seen
         if new:
             seen |= new
-            stack.extend(new - z)
-        zc = cs & z
-        if zc:
-            zc -= zopen
-            if zc:
-                zopen |= zc
-                stack.extend(zc)
-        new = ps - seen
-        if new:
-            seen |= new
-            stack.extend(new - z)
+            stack.extend(new)  # z nodes among them stop unless they are in zopen
+        if z and not z.isdisjoint(cs):
+            for c in cs & z:
+                if c not in zopen:
+                    zopen.add(c)
+                    stack.append(c)
     return seen
 
 
@@ -630,17 +625,24 @@ def _make_path(G, nodes, given, anc_given) -> Path:
 
 
 def _skeleton_paths(G, X, Y, limit) -> Iterator[tuple]:
-    """Proper simple skeleton paths from X to Y, shortest first (ties: graph order)."""
+    """Proper simple skeleton paths from X to Y, shortest first, ties in graph order."""
     H = G.to_undirected(as_view=True)
     xs, ys = set(X), set(Y)
+    rank = _ranked(G)
     gens = []
-    for i, (x, y) in enumerate(itertools.product(X, Y)):
+    for x, y in itertools.product(X, Y):
         if not nx.has_path(H, x, y):
             continue
         gen = nx.shortest_simple_paths(H, x, y)
-        gens.append((len(p), i, p) for p in gen if not (xs & set(p[1:]) or ys & set(p[:-1])))
-    merged = heapq.merge(*gens, key=lambda t: (t[0], t[1]))
-    for _, _, p in itertools.islice(merged, limit):
+        gens.append(p for p in gen if not (xs & set(p[1:]) or ys & set(p[:-1])))
+    merged = heapq.merge(*gens, key=len)
+    # Yen's order among paths of equal length follows set iteration: sort each length
+    ordered = (
+        p
+        for _, same in itertools.groupby(merged, key=len)
+        for p in sorted(same, key=lambda p: [rank[v] for v in p])
+    )
+    for p in itertools.islice(ordered, limit):
         yield tuple(p)
 
 
@@ -789,12 +791,13 @@ def _open_path(pb: _Problem, z) -> Path | None:
         state = queue.popleft()
         v, d = state
         nxt = []
+        # adjacency order, not set order: the path reported must not vary between runs
         if v not in z:
-            cs = succ[v].keys() - cut_out.get(v, ())
-            nxt += [(c, DOWN) for c in cs]
+            gone = cut_out.get(v, ())
+            nxt += [(c, DOWN) for c in succ[v] if c not in gone]
         if (d == UP and v not in z) or (d == DOWN and v in anc):
-            ps = pred[v].keys() - cut_in.get(v, ())
-            nxt += [(p, UP) for p in ps]
+            gone = cut_in.get(v, ())
+            nxt += [(p, UP) for p in pred[v] if p not in gone]
         for s in nxt:
             if s not in parent:
                 parent[s] = state
