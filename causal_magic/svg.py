@@ -162,8 +162,12 @@ def render_svg(
     width: int | None = None,
     height: int | None = None,
     overlay: Mapping[str, Any] | None = None,
+    static_id: str = "",
 ) -> str:
     """A self-contained SVG of drawing ``data`` (as built by :func:`drawing_data`).
+
+    ``static_id`` marks the SVG (``data-cm-static``) so that a live view of the same widget
+    can hide this static copy (see ``DagWidget._ipython_display_``).
 
     ``overlay`` is the widget's overlay trait: ``causal``/``biasing`` edge lists and the
     ``minimal`` adjustment set; causal edges are drawn solid and thick, biasing ones
@@ -186,7 +190,9 @@ def render_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
         f'viewBox="{vb_x:.1f} {vb_y:.1f} {vb_w:.1f} {vb_h:.1f}" '
-        f'preserveAspectRatio="xMidYMid meet" class="cm-static">',
+        f'preserveAspectRatio="xMidYMid meet" class="cm-static"'
+        + (f" data-cm-static={quoteattr(static_id)}" if static_id else "")
+        + ">",
         "<defs>",
     ]
     for key, color in (("e", EDGE_COLOR), ("c", CAUSAL_COLOR), ("b", BIASING_COLOR)):

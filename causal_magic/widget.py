@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import math
 import pathlib
+import uuid
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -56,6 +57,41 @@ export default { render({ el }) {
 #: How many adjustment sets the overlay panel lists at most.
 MAX_SETS = 5
 MAX_NAME = 200
+
+
+class StaticFallback:
+    """A separate notebook output with the static SVG, kept up to date by ``display_id``.
+
+    Why: JupyterLab shows the widget mime type whenever it is in an output, even when it
+    cannot render it ("Error displaying widget: model not found" after a reopen without
+    saved widget state; "Loading widget..." with no kernel) -- it never falls back to the
+    ``image/svg+xml`` beside it.  So the drawing is also published as its own output, which
+    the live view hides (CSS keyed by ``static_id``) and which every refresh updates, so a
+    saved notebook shows the graph as last edited, anywhere, with or without a kernel.
+    """
+
+    def __init__(self, make_svg: Callable[[str], str]) -> None:
+        self.static_id = f"cm-{uuid.uuid4().hex[:12]}"
+        self.display_id = f"causal-magic-static-{self.static_id}"
+        self._make_svg = make_svg
+        self._last = ""
+
+    def _bundle(self, svg: str) -> dict[str, str]:
+        return {"image/svg+xml": svg, "text/plain": "(static drawing of the graph)"}
+
+    def show(self) -> None:
+        from IPython.display import display
+
+        self._last = self._make_svg(self.static_id)
+        display(self._bundle(self._last), raw=True, display_id=self.display_id)
+
+    def update(self) -> None:
+        from IPython.display import update_display
+
+        svg = self._make_svg(self.static_id)
+        if svg != self._last:
+            self._last = svg
+            update_display(self._bundle(svg), raw=True, display_id=self.display_id)
 
 
 class EditRefused(ValueError):
@@ -174,6 +210,9 @@ class DagWidget(anywidget.AnyWidget):
     overlay = t.Dict().tag(sync=True)
     can_undo = t.Bool(False).tag(sync=True)
     can_redo = t.Bool(False).tag(sync=True)
+    static_ids = t.List(
+        t.Unicode(), help="ids of static copies of this drawing that live views hide"
+    ).tag(sync=True)
 
     def __init__(
         self,
@@ -203,6 +242,7 @@ class DagWidget(anywidget.AnyWidget):
             **kwargs,
         )
         self._fixed_height = int(height) if height else None
+        self._fallbacks: list[StaticFallback] = []
         self._graph = graph
         self._detached_reason: str | None = None
         self._bind(graph, source)
@@ -287,6 +327,8 @@ class DagWidget(anywidget.AnyWidget):
             self.can_redo = bool(self._redo)
             self._update_mode()
         self._drawn_fp = fp
+        for fallback in self._fallbacks:
+            fallback.update()
 
     def refresh_if_changed(self) -> bool:
         """Redraw if the graph changed since the last drawing; return whether it did."""
@@ -309,7 +351,7 @@ class DagWidget(anywidget.AnyWidget):
 
     # -- export ------------------------------------------------------------------------
 
-    def to_svg(self) -> str:
+    def to_svg(self, static_id: str = "") -> str:
         """A self-contained SVG of the current drawing (same positions and colours)."""
         return render_svg(
             {"nodes": self.nodes, "edges": self.edges, "bidirected": self.bidirected},
@@ -317,6 +359,7 @@ class DagWidget(anywidget.AnyWidget):
             width=self.width or None,
             height=self.height or None,
             overlay=self.overlay,
+            static_id=static_id,
         )
 
     def to_tikz(self) -> str:
@@ -353,6 +396,21 @@ class DagWidget(anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return self._plain()
+
+    def _add_fallback(self, fallback: StaticFallback) -> None:
+        self._fallbacks.append(fallback)
+        self.static_ids = [*self.static_ids, fallback.static_id]
+
+    def _ipython_display_(self) -> None:
+        """Display = the static SVG output (see :class:`StaticFallback`), then the widget."""
+        from IPython.display import display
+
+        fallback = StaticFallback(self.to_svg)
+        self._add_fallback(fallback)
+        fallback.show()
+        data, meta = self._repr_mimebundle_()
+        data.pop("image/svg+xml", None)  # already in the output above
+        display(data, raw=True, metadata=meta)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict]:
         result = super()._repr_mimebundle_(**kwargs)
@@ -617,9 +675,24 @@ class DagRow(ipywidgets.HBox):
         )
         self.widgets = list(widgets)
 
-    def to_svg(self) -> str:
+    def to_svg(self, static_id: str = "") -> str:
         """All drawings in one SVG, left to right."""
-        return side_by_side([w.to_svg() for w in self.widgets])
+        svg = side_by_side([w.to_svg() for w in self.widgets])
+        if static_id:
+            svg = svg.replace("<svg ", f'<svg data-cm-static="{static_id}" ', 1)
+        return svg
+
+    def _ipython_display_(self) -> None:
+        """Display = one static SVG of all graphs, then the row (see :class:`StaticFallback`)."""
+        from IPython.display import display
+
+        fallback = StaticFallback(self.to_svg)
+        for w in self.widgets:
+            w._add_fallback(fallback)
+        fallback.show()
+        data = self._repr_mimebundle_()
+        data.pop("image/svg+xml", None)
+        display(data, raw=True)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         data = super()._repr_mimebundle_(**kwargs)

@@ -28,6 +28,22 @@ function button(cls, text, title) {
   return b;
 }
 
+/** Hide the static SVG copies of this drawing (separate notebook outputs that exist for
+ *  viewers without a live widget; see StaticFallback in causal_magic/widget.py). JupyterLab
+ *  shows SVG outputs as <img src="data:..."> whose URL contains the id, other front ends
+ *  inline the <svg data-cm-static="id">. */
+export function hideStaticCopies(ids, doc = document) {
+  for (const id of ids ?? []) {
+    if (!/^cm-[0-9a-f]{6,32}$/.test(id) || doc.getElementById(`${id}-hide`)) continue;
+    const style = doc.createElement("style");
+    style.id = `${id}-hide`;
+    const sel = [`[data-cm-static="${id}"]`, `img[src*="${id}"]`];
+    const rules = [...sel, ...sel.map((s) => `.jp-OutputArea-child:has(${s})`)];
+    style.textContent = `${rules.join(",\n")} { display: none !important; }`;
+    doc.head.appendChild(style);
+  }
+}
+
 function render({ model, el: host }) {
   const cleanups = [];
   const listen = (target, type, fn, opts) => {
@@ -111,7 +127,16 @@ function render({ model, el: host }) {
   /** True (and says why) when edits are off in this view. */
   function refused() {
     if (editable()) return false;
-    say(modeNote(mode(), model.get("mode_reason")) || "Edits are off.");
+    const why = modeNote(mode(), model.get("mode_reason")) || "Edits are off.";
+    if (note.classList.contains("cm-visible") && note.textContent === why) {
+      // already said: flash the note rather than repeating it
+      note.classList.remove("cm-flash");
+      void note.offsetWidth;
+      note.classList.add("cm-flash");
+    } else {
+      note.textContent = why;
+      note.classList.add("cm-visible");
+    }
     return true;
   }
 
@@ -463,6 +488,8 @@ function render({ model, el: host }) {
     drawStatus,
   );
   onModel("change:message_seq change:message", () => say(model.get("message")));
+  onModel("change:static_ids", () => hideStaticCopies(model.get("static_ids")));
+  hideStaticCopies(model.get("static_ids"));
   onModel("msg:custom", (msg) => {
     if (msg && msg.type === "hello") {
       live = true;

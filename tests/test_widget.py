@@ -548,3 +548,59 @@ def test_show_with_positional_graphs_and_names():
 def test_show_refuses_a_wrong_number_of_titles():
     with pytest.raises(ValueError, match="2 graphs"):
         show(gas(), gas(), title=["only one"])
+
+
+# -- static fallback output ----------------------------------------------------------------
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Capture what display() / update_display() publish."""
+    import IPython.display
+
+    out: list[tuple[str, dict, dict]] = []
+    monkeypatch.setattr(
+        IPython.display, "display", lambda data, **kw: out.append(("display", data, kw))
+    )
+    monkeypatch.setattr(
+        IPython.display, "update_display", lambda data, **kw: out.append(("update", data, kw))
+    )
+    return out
+
+
+def test_display_publishes_a_static_svg_output_then_the_widget(published):
+    w = DagWidget(gas(), name="G")
+    w._ipython_display_()
+    (kind1, static, kw1), (kind2, view, _kw2) = published
+    assert kind1 == kind2 == "display"
+    assert static["image/svg+xml"].startswith("<svg")
+    sid = w.static_ids[0]
+    assert f'data-cm-static="{sid}"' in static["image/svg+xml"]
+    assert kw1["display_id"].endswith(sid)
+    assert view["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
+    assert "image/svg+xml" not in view, "the drawing is not shown twice without a widget manager"
+
+
+def test_edits_update_the_static_output_in_place(published):
+    w = DagWidget(gas(), name="G")
+    w._ipython_display_()
+    display_id = published[0][2]["display_id"]
+    edit(w, "add_node", id="Money")
+    kind, data, kw = published[-1]
+    assert kind == "update" and kw["display_id"] == display_id
+    assert 'data-id="Money"' in data["image/svg+xml"]
+    n = len(published)
+    w.refresh()  # nothing changed: no update sent
+    assert len(published) == n
+
+
+def test_a_row_publishes_one_static_svg_that_each_graph_keeps_current(published):
+    G = gas()
+    row = show(G, nx.DiGraph([("A", "B")]))
+    row._ipython_display_()
+    static = published[0][1]["image/svg+xml"]
+    sid = row.widgets[0].static_ids[0]
+    assert row.widgets[1].static_ids == [sid]
+    assert static.count("<svg") == 3 and f'data-cm-static="{sid}"' in static
+    edit(row.widgets[0], "add_node", id="Money")
+    assert 'data-id="Money"' in published[-1][1]["image/svg+xml"]
