@@ -163,11 +163,13 @@ def render_svg(
     height: int | None = None,
     overlay: Mapping[str, Any] | None = None,
     static_id: str = "",
+    note: str = "",
 ) -> str:
     """A self-contained SVG of drawing ``data`` (as built by :func:`drawing_data`).
 
     ``static_id`` marks the SVG (``data-cm-static``) so that a live view of the same widget
-    can hide this static copy (see ``DagWidget._ipython_display_``).
+    can hide this static copy (see ``DagWidget._ipython_display_``); ``note`` is a small line
+    of text under the drawing (the static copy says it cannot be edited).
 
     ``overlay`` is the widget's overlay trait: ``causal``/``biasing`` edge lists and the
     ``minimal`` adjustment set; causal edges are drawn solid and thick, biasing ones
@@ -177,9 +179,13 @@ def render_svg(
     nodes = list(data.get("nodes", []))
     by_id = {n["id"]: n for n in nodes}
     x0, y0, x1, y1 = bounds(nodes, r)
+    if note and x1 - x0 < 7 * len(note):  # room for the note under a narrow graph
+        grow = (7 * len(note) - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
     band = TITLE_BAND if title else 0
     vb_x, vb_y = x0 - MARGIN, y0 - MARGIN - band
-    vb_w, vb_h = (x1 - x0) + 2 * MARGIN, (y1 - y0) + 2 * MARGIN + band
+    foot = 18 if note else 0
+    vb_w, vb_h = (x1 - x0) + 2 * MARGIN, (y1 - y0) + 2 * MARGIN + band + foot
     w = width or int(min(max(vb_w, 200), 900))
     h = height or int(min(max(vb_h * w / vb_w, 160), 700))
     overlay = overlay or {}
@@ -277,6 +283,11 @@ def render_svg(
             )
             out.append(_text_lines(n["label"], x, y, "#ffffff", color))
         out.append("</g>")
+    if note:
+        out.append(
+            f'<text x="{x0 - MARGIN + 8:.1f}" y="{y1 + MARGIN + foot - 8:.1f}" '
+            f'font-family="sans-serif" font-size="11" fill="#777777">{escape(note)}</text>'
+        )
     out.append("</svg>")
     return "".join(out)
 

@@ -54,6 +54,8 @@ export default { render({ el }) {
 } };
 """
 
+#: Under the static copy of a drawing (seen where the live widget cannot run).
+STATIC_NOTE = "Static copy: run the cell to edit."
 #: How many adjustment sets the overlay panel lists at most.
 MAX_SETS = 5
 MAX_NAME = 200
@@ -351,7 +353,7 @@ class DagWidget(anywidget.AnyWidget):
 
     # -- export ------------------------------------------------------------------------
 
-    def to_svg(self, static_id: str = "") -> str:
+    def to_svg(self, static_id: str = "", note: str = "") -> str:
         """A self-contained SVG of the current drawing (same positions and colours)."""
         return render_svg(
             {"nodes": self.nodes, "edges": self.edges, "bidirected": self.bidirected},
@@ -360,6 +362,7 @@ class DagWidget(anywidget.AnyWidget):
             height=self.height or None,
             overlay=self.overlay,
             static_id=static_id,
+            note=note,
         )
 
     def to_tikz(self) -> str:
@@ -405,7 +408,7 @@ class DagWidget(anywidget.AnyWidget):
         """Display = the static SVG output (see :class:`StaticFallback`), then the widget."""
         from IPython.display import display
 
-        fallback = StaticFallback(self.to_svg)
+        fallback = StaticFallback(lambda sid: self.to_svg(sid, note=STATIC_NOTE))
         self._add_fallback(fallback)
         fallback.show()
         data, meta = self._repr_mimebundle_()
@@ -675,9 +678,9 @@ class DagRow(ipywidgets.HBox):
         )
         self.widgets = list(widgets)
 
-    def to_svg(self, static_id: str = "") -> str:
+    def to_svg(self, static_id: str = "", note: str = "") -> str:
         """All drawings in one SVG, left to right."""
-        svg = side_by_side([w.to_svg() for w in self.widgets])
+        svg = side_by_side([w.to_svg(note=note) for w in self.widgets])
         if static_id:
             svg = svg.replace("<svg ", f'<svg data-cm-static="{static_id}" ', 1)
         return svg
@@ -686,7 +689,7 @@ class DagRow(ipywidgets.HBox):
         """Display = one static SVG of all graphs, then the row (see :class:`StaticFallback`)."""
         from IPython.display import display
 
-        fallback = StaticFallback(self.to_svg)
+        fallback = StaticFallback(lambda sid: self.to_svg(sid, note=STATIC_NOTE))
         for w in self.widgets:
             w._add_fallback(fallback)
         fallback.show()

@@ -579,6 +579,8 @@ def test_display_publishes_a_static_svg_output_then_the_widget(published):
     assert kw1["display_id"].endswith(sid)
     assert view["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
     assert "image/svg+xml" not in view, "the drawing is not shown twice without a widget manager"
+    assert "run the cell to edit" in static["image/svg+xml"]
+    assert "run the cell" not in w.to_svg(), "exports carry no note"
 
 
 def test_edits_update_the_static_output_in_place(published):
