@@ -40,9 +40,9 @@ adjacency dicts (Bayes-ball, [1]_) -- the graph is never copied:
 * the optimal set is the O-set of Henckel, Perković & Maathuis [6]_;
 * the front-door criterion is Pearl's [7]_.
 
-The ID algorithm of Shpitser & Pearl is not implemented: :func:`identify`
-answers ``"none"`` when neither adjustment nor the front-door criterion
-applies.
+When neither adjustment nor the front-door criterion applies, :func:`identify`
+falls back to the complete ID algorithm of Shpitser & Pearl, in
+:mod:`causal_magic.id_algorithm`.
 
 References
 ----------
@@ -1631,11 +1631,14 @@ def identify(
 
     Tries, in order: back-door adjustment (the optimal O-set [6]_ when it is
     valid and observed, else a minimal set [4]_ -- ``reason`` says which); the
-    front-door criterion [7]_; otherwise ``method="none"`` with an open biasing
-    path that no observed set can block.  (The ID algorithm is not implemented,
-    so ``method="id"`` is never returned yet.)
+    front-door criterion [7]_; then the ID algorithm (``method="id"``, a formula
+    with nested sums and possibly ratios; see :mod:`causal_magic.id_algorithm` --
+    not tried under selection or with forced nodes); otherwise ``method="none"``
+    with an open biasing path that no observed set can block.  ``warnings``
+    carries :func:`adjustment_problem`'s sentence and a note on selection.
 
-    Complexity: O(n + m) for the adjustment part; O(k (n + m)) for front-door.
+    Complexity: O(n + m) for the adjustment part; O(k (n + m)) for front-door;
+    polynomial for the ID algorithm.
 
     Examples
     --------
@@ -1689,8 +1692,32 @@ def identify(
         return Identification(
             "frontdoor", None, frozenset(M), plain, tex, reason, path, pb.X, pb.Y, tuple(warnings)
         )
+    expr = _id_expression(pb)
+    if expr is not None:
+        from .id_algorithm import to_text
+
+        plain, tex = to_text(expr, fixed=pb.xs), to_text(expr, fixed=pb.xs, tex=True)
+        reason = "identified by the ID algorithm (Shpitser & Pearl), not by a simple formula: "
+        reason += f"no adjustment set or front-door set exists: {failure}"
+        return Identification(
+            "id", None, None, plain, tex, reason, path, pb.X, pb.Y, tuple(warnings)
+        )
     reason = f"not identifiable by adjustment or front-door: {failure}"
     return Identification("none", None, None, "", "", reason, path, pb.X, pb.Y, tuple(warnings))
+
+
+def _id_expression(pb: _Problem):
+    """The ID algorithm's expression, or None (not identifiable, or not applicable here).
+
+    Not tried under selection (the algorithm assumes unselected data), with an
+    unobserved treatment or outcome, or when nodes are forced into the adjustment
+    set (its formula would silently ignore them).
+    """
+    if pb.selected or pb.forced or pb.unobs & (pb.xs | pb.ys):
+        return None
+    from .id_algorithm import id_formula
+
+    return id_formula(pb.G, pb.xs, pb.ys, pb.unobs)
 
 
 # --------------------------------------------------------------------------- IVs, tests
