@@ -296,22 +296,21 @@ def _save_and_close(nb, server) -> str:
 def test_reopened_notebook_shows_the_drawing_and_refuses_edits(open_notebook, server, app):
     """Save, shut the kernel down, reopen: the restored widget draws and refuses edits.
 
-    JupyterLab reopens it with no kernel at all; Notebook 7 (which cannot be scripted to open
-    kernel-less) with a fresh kernel that has never heard of the widget.  The widget state is
-    saved in the notebook (the widget manager's "Save widget state" setting, switched on here),
-    so the view is restored without a live model: state model §7, ``data-mode="static"``.
+    The widget state is saved in the notebook (the widget manager's "Save widget state"
+    setting, switched on here), so on reopening the view is restored from the file while the
+    new kernel has never heard of the widget: state model §7, ``data-mode="static"``.
     """
     _set_save_widget_state(server, True)
     try:
         nb, _root = open_dag(open_notebook)
         path = _save_and_close(nb, server)
 
-        again = open_notebook(name=path, kernel=(app != "lab"))
+        again = open_notebook(name=path)
         root = again.cell_output(1).locator("div.cm-dag")
         expect(root).to_have_count(1, timeout=30_000)
         expect(root.locator("g.cm-node")).to_have_count(3)
         expect(root.locator("path.cm-edge")).to_have_count(3)
-        expect(root).not_to_have_attribute("data-mode", "live")
+        expect(root).to_have_attribute("data-mode", "static")
         note = root.locator(".cm-mode-note")
         expect(note).to_be_visible()
         assert note.inner_text().strip(), "the mode note must say why edits are off"
@@ -327,8 +326,20 @@ def test_reopened_notebook_shows_the_drawing_and_refuses_edits(open_notebook, se
         expect(node(root, "Gear")).to_have_attribute("data-role", "treatment")
         expect(root.locator("g.cm-node")).to_have_count(3)
         no_cell_changed(again, cells, "edit attempts on a static view")
-        if app != "lab":
-            assert again.kernel_eval("'G' in get_ipython().user_ns") is False
+        assert again.kernel_eval("'G' in get_ipython().user_ns") is False
+    finally:
+        _set_save_widget_state(server, False)
+
+
+@pytest.mark.parametrize("app", ["lab"], indirect=True)
+def test_notebook_opened_with_no_kernel_shows_the_graph(open_notebook, server):
+    """JupyterLab's "No Kernel": the widget manager restores nothing, the SVG must still show."""
+    _set_save_widget_state(server, True)
+    try:
+        nb, _root = open_dag(open_notebook)
+        path = _save_and_close(nb, server)
+        again = open_notebook(name=path, kernel=False)
+        _expect_names_drawn(again.cell_output(1))
     finally:
         _set_save_widget_state(server, False)
 
@@ -338,14 +349,17 @@ def test_reopened_notebook_without_saved_widget_state_still_shows_the_graph(open
     """The widget manager's default (no widget state in the file): the static SVG must show."""
     nb, _root = open_dag(open_notebook)
     path = _save_and_close(nb, server)
-
-    again = open_notebook(name=path, kernel=False)
-    out = again.cell_output(1)
-    for name in ("Talent", "Gear", "Sound"):
-        expect(out.locator("svg text", has_text=name).first).to_be_visible(timeout=30_000)
+    again = open_notebook(name=path)
+    _expect_names_drawn(again.cell_output(1))
 
 
 # --------------------------------------------------------------------------- small helpers
+
+
+def _expect_names_drawn(output) -> None:
+    """Each node name is visible as SVG text in ``output`` (live widget or static drawing)."""
+    for name in ("Talent", "Gear", "Sound"):
+        expect(output.locator("svg text", has_text=name).first).to_be_visible(timeout=30_000)
 
 
 def _has(cls: str):
