@@ -63,13 +63,41 @@ class Fraction:
 Expr = Prob | Product | Sum | Fraction
 
 
+def _mentions(e, v) -> bool:
+    if isinstance(e, Prob):
+        return v in e.vars or v in e.given
+    if isinstance(e, Product):
+        return any(_mentions(t, v) for t in e.terms)
+    if isinstance(e, Sum):
+        return v not in e.over and _mentions(e.term, v)
+    return _mentions(e.num, v) or _mentions(e.den, v)
+
+
 def _sum(over, term, order) -> Expr:
-    over = tuple(v for v in order if v in set(over))
+    """Σ_over term, simplified: marginals of a P(...) and factors that sum to one drop out."""
+    if isinstance(term, Sum) and set(term.over).isdisjoint(over):
+        over, term = set(over) | set(term.over), term.term
+    over = [v for v in order if v in set(over)]
+    if isinstance(term, Product):
+        terms = list(term.terms)
+        for v in list(over):
+            holders = [t for t in terms if _mentions(t, v)]
+            if len(holders) == 1 and holders[0] == Prob((v,), holders[0].given):
+                if v not in holders[0].given:
+                    terms.remove(holders[0])  # Σ_v P(v | ...) = 1
+                    over.remove(v)
+            elif not holders:
+                over.remove(v)
+        if not terms:
+            return Prob((), ())
+        term = _product(terms)
     if not over:
         return term
     if isinstance(term, Prob) and set(over) <= set(term.vars):
         return Prob(tuple(v for v in term.vars if v not in over), term.given)
-    return Sum(over, term)
+    if isinstance(term, Sum):
+        return Sum(tuple(v for v in order if v in set(over) | set(term.over)), term.term)
+    return Sum(tuple(over), term)
 
 
 def _product(terms) -> Expr:

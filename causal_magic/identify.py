@@ -1597,29 +1597,32 @@ def _blocking_failure(pb: _Problem) -> tuple[str, Path | None]:
     path = _open_path(pb, z0)
     if path is None:
         return "no observed set blocks every biasing path", None
-    inner = []
-    for i in range(1, len(path.nodes) - 1):
-        collider = path.arrows[i - 1] == "->" and path.arrows[i] == "<-"
-        if not collider:
-            inner.append(path.nodes[i])
+    nodes, arrows = path.nodes, path.arrows
+    inner, colliders = [], []
+    for i in range(1, len(nodes) - 1):
+        (colliders if arrows[i - 1] == "->" and arrows[i] == "<-" else inner).append(i)
+    hidden = [f"{nodes[i - 1]} <-> {nodes[i + 1]}" for i in inner if is_hidden(pb.G, nodes[i])]
+    unseen = [nodes[i] for i in inner if nodes[i] in pb.unobs and not is_hidden(pb.G, nodes[i])]
+    below = [nodes[i] for i in inner if nodes[i] not in pb.unobs and nodes[i] in pb.forb]
     why = []
-    for v in inner:
-        if pb.G._node[v].get("bidirected"):
-            a, b = path.nodes[path.nodes.index(v) - 1], path.nodes[path.nodes.index(v) + 1]
-            why.append(f"{a} <-> {b} stands for an unobserved common cause")
-        elif v in pb.unobs:
-            why.append(f"{v} is not observed")
-        elif v in pb.forb:
-            why.append(f"{v} is a descendant of a node on a causal path")
+    if hidden:
+        many = len(hidden) > 1
+        tail = " are unobserved common causes" if many else " stands for an unobserved common cause"
+        why.append(" and ".join(hidden) + tail)
+    if unseen:
+        why.append(_plain_list(unseen) + (" are" if len(unseen) > 1 else " is") + " not observed")
+    for v in below:
+        why.append(f"{v} is a descendant of a node on a causal path")
     if not inner:
         why.append("it has no node that could be adjusted for")
-    colliders = [
-        path.nodes[i]
-        for i in range(1, len(path.nodes) - 1)
-        if path.arrows[i - 1] == "->" and path.arrows[i] == "<-"
-    ]
-    if colliders and forced:
-        why.append(f"adjusting for {_plain_list(sorted(forced, key=str))} opens it")
+    anc_forced = _up(pb.pred, forced)
+    by_force = [nodes[i] for i in colliders if nodes[i] in anc_forced]
+    if by_force:
+        why.append(f"adjusting for {_plain_list(pb.forced_order)} opens it at {by_force[0]}")
+    elif colliders:
+        c = nodes[colliders[0]]
+        what = c if c in z0 else f"a descendant of {c}"
+        why.append(f"adjusting for {what} to block other paths opens it at the collider {c}")
     because = " and ".join(why) if why else "every node that would block it is unavailable"
     return f"the biasing path {path} cannot be blocked because {because}", path
 

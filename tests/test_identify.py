@@ -321,3 +321,34 @@ def test_adjustment_sets_limit_and_all_valid_sets(reality):
     every = list(idf.adjustment_sets(reality, minimal=False))
     assert sorted(sorted(s) for s in every) == [["Age", "Talent"], ["Talent"]]
     assert len(list(idf.adjustment_sets(reality, minimal=False, limit=1))) == 1
+
+
+# --------------------------------------------------------------------------- ID algorithm
+
+
+def test_napkin_graph_is_identified_by_the_id_algorithm_only():
+    G = dag("W1 -> W2 -> X -> Y", treatment="X", outcome="Y")
+    add_bidirected(G, "W1", "X")
+    add_bidirected(G, "W1", "Y")
+    r = idf.identify(G)
+    assert r.method == "id" and r.adjustment_set is None and r.frontdoor_set is None
+    assert r.formula == ("(Σ_W1 P(W1) P(X | W1, W2) P(Y | W1, W2, X)) / (Σ_W1 P(W1) P(X | W1, W2))")
+    assert r.latex.startswith(r"\frac{\sum_{\text{W1}}")
+    assert r.reason.startswith("identified by the ID algorithm")
+
+
+def test_bow_arc_is_not_identifiable():
+    G = dag("X -> Y", treatment="X", outcome="Y")
+    add_bidirected(G, "X", "Y")
+    r = idf.identify(G)
+    assert r.method == "none" and r.formula == ""
+    assert r.reason == (
+        "not identifiable by adjustment or front-door: the biasing path X <-> Y cannot be "
+        "blocked because X <-> Y stands for an unobserved common cause"
+    )
+
+
+def test_confounded_mediator_is_a_hedge():
+    G = dag("X -> M -> Y, X -> Y", treatment="X", outcome="Y")
+    add_bidirected(G, "X", "M")
+    assert idf.identify(G).method == "none"

@@ -381,7 +381,7 @@ def effect(G, order, cpt, x_vals, y_vals):
     return table.get(tuple(y_vals[v] for v in names), 0.0)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases(max_nodes=6, allow_selection=False), st.integers(0, 2**32 - 1))
 def test_every_formula_gives_the_interventional_probability(case, seed):
     import random
