@@ -79,7 +79,13 @@ class StaticFallback:
         self._last = ""
 
     def _bundle(self, svg: str) -> dict[str, str]:
-        return {"image/svg+xml": svg, "text/plain": "(static drawing of the graph)"}
+        # text/html first: front ends then inline the SVG (nbconvert would otherwise make it
+        # a base64 <img>), so its text is searchable and a live view can hide it by id.
+        return {
+            "text/html": svg,
+            "image/svg+xml": svg,
+            "text/plain": "(static drawing of the graph)",
+        }
 
     def show(self) -> None:
         from IPython.display import display

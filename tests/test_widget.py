@@ -574,6 +574,7 @@ def test_display_publishes_a_static_svg_output_then_the_widget(published):
     (kind1, static, kw1), (kind2, view, _kw2) = published
     assert kind1 == kind2 == "display"
     assert static["image/svg+xml"].startswith("<svg")
+    assert static["text/html"] == static["image/svg+xml"]
     sid = w.static_ids[0]
     assert f'data-cm-static="{sid}"' in static["image/svg+xml"]
     assert kw1["display_id"].endswith(sid)
