@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -156,6 +157,13 @@ def test_exported_graph_is_visible_offline_in_chromium(export):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(reason + " (CI=true)")
         pytest.skip(reason)
+    # Playwright's sync API refuses to start inside a running event loop, and the browser
+    # suite's session-wide Playwright may be running one in this thread: use a thread of our own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_check_offline, chromium, export["html"], export["with_do"]).result()
+
+
+def _check_offline(chromium: str, html: Path, with_do: bool) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     blocked: list[str] = []
@@ -174,7 +182,7 @@ def test_exported_graph_is_visible_offline_in_chromium(export):
             ctx = browser.new_context(viewport={"width": 1200, "height": 900})
             ctx.route("**/*", only_files)
             page = ctx.new_page()
-            page.goto(export["html"].as_uri(), wait_until="load")
+            page.goto(html.as_uri(), wait_until="load")
             # One <svg> that shows all three names, laid out with a real size.
             box = page.evaluate(
                 """names => {
@@ -191,7 +199,7 @@ def test_exported_graph_is_visible_offline_in_chromium(export):
             assert box, f"no visible <svg> with all node names offline (blocked: {blocked[:5]})"
             for name in NAMES:
                 expect(page.locator("svg text", has_text=name).first).to_be_visible()
-            if export["with_do"]:
+            if with_do:
                 expect(page.get_by_text("0.357").first).to_be_visible()
         finally:
             browser.close()
