@@ -683,6 +683,9 @@ class DagRow(ipywidgets.HBox):
             layout=ipywidgets.Layout(flex_flow="row wrap", grid_gap="12px"),
         )
         self.widgets = list(widgets)
+        for w in self.widgets:  # share the row; a fixed width stays fixed
+            w.layout.flex = "0 0 auto" if w.width else "1 1 320px"
+            w.layout.min_width = "0" if w.width else "280px"
 
     def to_svg(self, static_id: str = "", note: str = "") -> str:
         """All drawings in one SVG, left to right."""
