@@ -34,6 +34,8 @@ class LiveView(Protocol):
 
 
 _live: weakref.WeakSet[Any] = weakref.WeakSet()
+# Displayed objects (widgets, rows) -> the (cell id, execution count) of each display.
+_places: weakref.WeakKeyDictionary[Any, list[tuple[str, int]]] = weakref.WeakKeyDictionary()
 # id(shell) -> the callback we registered, so unregister removes exactly ours.
 _hooks: dict[int, Any] = {}
 
@@ -126,6 +128,48 @@ def unregister(ip: Any) -> None:
     if callback is not None:
         with contextlib.suppress(ValueError):
             ip.events.unregister("post_run_cell", callback)
+
+
+def current_cell(ip: Any = None) -> tuple[str, int] | None:
+    """``(cell id, execution count)`` of the running cell, when the front end says it.
+
+    JupyterLab, Notebook 7 and VS Code send the cell's id in the execute request's metadata;
+    elsewhere (a script, a plain IPython terminal) this is ``None``.
+    """
+    if ip is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return None
+        ip = get_ipython()
+    parent = getattr(ip, "parent_header", None)
+    if not isinstance(parent, dict):
+        return None
+    cell_id = (parent.get("metadata") or {}).get("cellId")
+    count = getattr(ip, "execution_count", None)
+    if not isinstance(cell_id, str) or not isinstance(count, int):
+        return None
+    return cell_id, count
+
+
+def note_display(shown: Any, ip: Any = None) -> None:
+    """Record that ``shown`` is being displayed by the running cell, and close what this
+    same cell displayed in an earlier run.
+
+    Re-running a cell clears its outputs, so a widget that was displayed only there can no
+    longer be seen; left open it would keep following its graph's name and redrawing on
+    every edit, for nothing (state-model §9).  A widget also displayed by another cell is
+    kept.
+    """
+    cell = current_cell(ip)
+    if cell is None:
+        return
+    cell_id, count = cell
+    for other, places in list(_places.items()):
+        if other is not shown and places and all(c == cell_id and n != count for c, n in places):
+            _places.pop(other, None)
+            other.close()
+    _places.setdefault(shown, []).append(cell)
 
 
 def fingerprint(graph: nx.DiGraph) -> str:

@@ -414,6 +414,7 @@ class DagWidget(anywidget.AnyWidget):
         """Display = the static SVG output (see :class:`StaticFallback`), then the widget."""
         from IPython.display import display
 
+        sync.note_display(self)
         fallback = StaticFallback(lambda sid: self.to_svg(sid, note=STATIC_NOTE))
         self._add_fallback(fallback)
         fallback.show()
@@ -687,6 +688,11 @@ class DagRow(ipywidgets.HBox):
             w.layout.flex = "0 0 auto" if w.width else "1 1 320px"
             w.layout.min_width = "0" if w.width else "280px"
 
+    def close(self) -> None:
+        for w in self.widgets:
+            w.close()
+        super().close()
+
     def to_svg(self, static_id: str = "", note: str = "") -> str:
         """All drawings in one SVG, left to right."""
         svg = side_by_side([w.to_svg(note=note) for w in self.widgets])
@@ -698,6 +704,7 @@ class DagRow(ipywidgets.HBox):
         """Display = one static SVG of all graphs, then the row (see :class:`StaticFallback`)."""
         from IPython.display import display
 
+        sync.note_display(self)
         fallback = StaticFallback(lambda sid: self.to_svg(sid, note=STATIC_NOTE))
         for w in self.widgets:
             w._add_fallback(fallback)

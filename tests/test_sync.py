@@ -154,3 +154,73 @@ def test_fingerprint_changes_with_structure_roles_labels_and_pos():
     G.add_edge("B", "C")
     seen.add(sync.fingerprint(G))
     assert len(seen) == 5
+
+
+class FakeShell:
+    """Just what current_cell reads from ipykernel's shell."""
+
+    def __init__(self) -> None:
+        self.parent_header: dict = {}
+        self.execution_count = 1
+
+    def run(self, cell_id: str) -> None:
+        self.execution_count += 1
+        self.parent_header = {"metadata": {"cellId": cell_id}}
+
+
+def test_current_cell_is_none_outside_a_notebook_front_end():
+    assert sync.current_cell(FakeShell()) is None
+    assert sync.current_cell(object()) is None
+
+
+def test_rerunning_a_cell_closes_the_widgets_it_displayed_before():
+    shell = FakeShell()
+    G = nx.DiGraph([("A", "B")])
+    shell.run("cell-1")
+    old = DagWidget(G, name="G")
+    sync.note_display(old, shell)
+    shell.run("cell-2")
+    elsewhere = DagWidget(G, name="G")
+    sync.note_display(elsewhere, shell)
+    shell.run("cell-1")  # the first cell again
+    new = DagWidget(nx.DiGraph([("A", "B")]), name="G")
+    sync.note_display(new, shell)
+    try:
+        assert old.comm is None, "the old view's output was cleared: closed"
+        assert old not in sync.live_widgets()
+        assert elsewhere.comm is not None and new.comm is not None
+    finally:
+        for w in (elsewhere, new):
+            w.close()
+
+
+def test_a_widget_shown_twice_in_one_run_stays_open():
+    shell = FakeShell()
+    shell.run("cell-1")
+    a = DagWidget(nx.DiGraph([("A", "B")]))
+    sync.note_display(a, shell)
+    sync.note_display(a, shell)
+    b = DagWidget(nx.DiGraph([("A", "B")]))
+    sync.note_display(b, shell)
+    try:
+        assert a.comm is not None and b.comm is not None
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_widget_also_shown_by_another_cell_is_kept():
+    shell = FakeShell()
+    shell.run("cell-1")
+    w = DagWidget(nx.DiGraph([("A", "B")]))
+    sync.note_display(w, shell)
+    shell.run("cell-2")
+    sync.note_display(w, shell)  # `w` displayed again elsewhere
+    shell.run("cell-1")
+    other = DagWidget(nx.DiGraph())
+    sync.note_display(other, shell)
+    try:
+        assert w.comm is not None
+    finally:
+        w.close()
+        other.close()
