@@ -11,6 +11,8 @@ const STYLE_PROPS = [
   "stroke-width",
   "stroke-dasharray",
   "stroke-opacity",
+  "stroke-linejoin",
+  "paint-order",
   "opacity",
   "display",
   "font-family",
