@@ -59,7 +59,8 @@ const model = {
   off(name, fn) { handlers.get(name)?.delete(fn); },
   send(msg) {
     window.__sent.push(msg);
-    if (msg.type === "hello") setTimeout(() => emit("msg:custom", { type: "hello" }), 0);
+    const reply = msg.type === "hello" ? { type: "hello" } : { type: "ack" };
+    setTimeout(() => emit("msg:custom", reply), 0);
   },
 };
 function emit(name, ...args) { for (const fn of handlers.get(name) ?? []) fn(...args); }

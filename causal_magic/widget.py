@@ -434,6 +434,8 @@ class DagWidget(anywidget.AnyWidget):
 
     def _on_msg(self, _widget: Any, content: Any, _buffers: Any = None) -> None:
         self.handle_message(content)
+        if isinstance(content, dict) and content.get("type") == "edit":
+            self.send({"type": "ack"})  # the front end warns when this never comes
 
     def handle_message(self, content: Any) -> str | None:
         """Validate and apply one message from the front end; return the refusal, if any.

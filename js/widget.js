@@ -140,10 +140,20 @@ function render({ model, el: host }) {
     return true;
   }
 
+  // Python acknowledges every edit; silence means a busy or restarted kernel.
+  let ackTimer = null;
+  const ACK_WAIT = 5000;
+
   function send(msg) {
     if (refused()) return false;
     try {
       model.send(msg);
+      clearTimeout(ackTimer);
+      ackTimer = setTimeout(() => {
+        say(
+          "The kernel has not answered for 5 s (busy, or restarted?): the last edit may be lost.",
+        );
+      }, ACK_WAIT);
       return true;
     } catch (err) {
       say(`Could not reach the kernel: ${err}`);
@@ -491,6 +501,10 @@ function render({ model, el: host }) {
   onModel("change:static_ids", () => hideStaticCopies(model.get("static_ids")));
   hideStaticCopies(model.get("static_ids"));
   onModel("msg:custom", (msg) => {
+    if (msg && msg.type === "ack") {
+      clearTimeout(ackTimer);
+      if (message.textContent.startsWith("The kernel has not answered")) say(model.get("message"));
+    }
     if (msg && msg.type === "hello") {
       live = true;
       clearTimeout(staticTimer);
@@ -532,6 +546,7 @@ function render({ model, el: host }) {
 
   return () => {
     clearTimeout(staticTimer);
+    clearTimeout(ackTimer);
     closeInput();
     for (const fn of cleanups) fn();
     root.remove();

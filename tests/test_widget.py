@@ -388,6 +388,15 @@ def test_hello_is_answered_so_the_front_end_knows_a_kernel_is_there():
     assert sent == [{"type": "hello", "mode": "live"}]
 
 
+def test_every_edit_message_is_acknowledged_even_when_refused():
+    w = DagWidget(gas())
+    sent = []
+    w.send = lambda content, buffers=None: sent.append(content)
+    w._on_msg(w, {"type": "edit", "op": "set_role", "id": "Gear", "role": None})
+    w._on_msg(w, {"type": "edit", "op": "add_edge", "source": "Sound", "target": "Gear"})
+    assert sent == [{"type": "ack"}, {"type": "ack"}]
+
+
 # -- dirty state and copy-back -------------------------------------------------------------
 
 
