@@ -816,7 +816,9 @@ def _open_path(pb: _Problem, z) -> Path | None:
     anc_g = _up(pred, z)
     if len(set(walk)) == len(walk) and not (pb.xs & set(walk[1:])):
         return _make_path(pb.G, tuple(walk), z, anc_g)
-    for p in _skeleton_paths(pb.G, pb.X, pb.Y, 20000):
+    if len(pb.G) > 100:  # listing simple paths is only affordable on small graphs
+        return None
+    for p in _skeleton_paths(pb.G, pb.X, pb.Y, 5000):
         path = _make_path(pb.G, p, z, anc_g)
         if path.open and path.kind == "biasing":
             return path
@@ -1099,9 +1101,10 @@ class _Sep:
 
     The moral graph of the ancestral proper back-door graph An(X ∪ Y ∪ forced),
     with the forced nodes deleted (they are in every set), X merged into one
-    source ``s`` and Y into one sink ``t``, and every node that may not be
-    adjusted for eliminated (its neighbours joined into a clique).  Minimal
-    adjustment sets are exactly forced ∪ the minimal s-t vertex separators.
+    source ``s`` and Y into one sink ``t``, and every connected group of nodes
+    that may not be adjusted for contracted into one node that separators may
+    not contain.  Minimal adjustment sets are exactly forced ∪ the minimal s-t
+    vertex separators made of allowed nodes.
     """
 
     S = ("__source__",)
@@ -1130,17 +1133,21 @@ class _Sep:
         bad = {
             v for v in adj if v is not self.S and v is not self.T and (v in forb_a or v in pb.unobs)
         }
-        for comp in _components(adj, bad):
+        # Each connected group of such nodes becomes one "blocked" node that no separator
+        # may contain (contracting, rather than joining its neighbours into a clique,
+        # keeps the graph linear in size).
+        self.blocked = set()
+        for i, comp in enumerate(_components(adj, bad)):
+            b = ("__blocked__", i)
             border = set()
             for v in comp:
-                border |= adj[v]
+                border |= adj.pop(v)
             border -= comp
-            for v in comp:
-                for w in adj.pop(v):
-                    if w in adj:
-                        adj[w].discard(v)
-            for a, b in itertools.combinations(border, 2):
-                link(a, b)
+            for w in border:
+                adj[w] -= comp
+                adj[w].add(b)
+            adj[b] = border
+            self.blocked.add(b)
         self.adj = adj
         rank = _ranked(pb.G)
         self.rank = lambda v: rank.get(v, -1)
@@ -1151,6 +1158,11 @@ class _Sep:
         border = set()
         for v in side:
             border |= adj[v]
+        absorbed = border & self.blocked  # blocked nodes go with the side they touch
+        if absorbed:
+            side = side | absorbed
+            for v in absorbed:
+                border |= adj[v]
         border -= side
         if t in border:
             return None
@@ -1164,6 +1176,75 @@ class _Sep:
                     comp.add(w)
                     stack.append(w)
         return frozenset(v for v in border if adj[v] & comp)
+
+    def min_cut(self, price) -> set:
+        """A minimum-price s-t vertex cut: Edmonds-Karp on the vertex-split graph.
+
+        Each allowed node v is split into v_in -> v_out with capacity price(v); an
+        edge u - w becomes u_out -> w_in and w_out -> u_in of unbounded capacity;
+        s, t and the blocked nodes are not split (they cannot be cut).  The
+        residual graph is walked implicitly -- nothing is copied -- so each round
+        is one breadth-first search, and the rounds are few when the cut is small.
+        """
+        S, T, adj = self.S, self.T, self.adj
+        whole = {S, T} | self.blocked
+        nbrs = {v: sorted(adj[v], key=self.rank) for v in adj}  # deterministic ties
+        cap = {v: price(v) for v in adj if v not in whole}
+        inner: dict = dict.fromkeys(cap, 0)  # flow v_in -> v_out
+        flow: dict = {}  # flow on out(u) -> in(w), keyed (u, w)
+
+        def steps(node):
+            """Residual moves from node = (v, side): side 0 is v_in, 1 is v_out."""
+            v, side = node
+            out = []
+            if v in whole or side == 1:
+                out += [((w, 0), ("e", (v, w)), 1) for w in nbrs[v]]
+            if v not in whole:
+                if side == 0 and inner[v] < cap[v]:
+                    out.append(((v, 1), ("v", v), 1))
+                if side == 1 and inner[v] > 0:
+                    out.append(((v, 0), ("v", v), -1))
+            if v in whole or side == 0:
+                out += [((u, 1), ("e", (u, v)), -1) for u in nbrs[v] if flow.get((u, v), 0) > 0]
+            return out
+
+        def norm(node):
+            return (node[0], 0) if node[0] in whole else node
+
+        source, sink = (S, 0), (T, 0)
+        while True:
+            parent = {source: None}
+            queue = deque([source])
+            while queue and sink not in parent:
+                node = queue.popleft()
+                for nxt, key, sign in steps(node):
+                    nxt = norm(nxt)
+                    if nxt not in parent:
+                        parent[nxt] = (node, key, sign)
+                        queue.append(nxt)
+            if sink not in parent:
+                break
+            path, node = [], sink
+            while parent[node] is not None:
+                prev, key, sign = parent[node]
+                path.append((key, sign))
+                node = prev
+            room = float("inf")
+            for (kind, key), sign in path:
+                if kind == "e":  # an edge out(u) -> in(w): unbounded forwards
+                    if sign < 0:
+                        room = min(room, flow[key])
+                elif sign > 0:
+                    room = min(room, cap[key] - inner[key])
+                else:
+                    room = min(room, inner[key])
+            for (kind, key), sign in path:
+                if kind == "e":
+                    flow[key] = flow.get(key, 0) + sign * room
+                else:
+                    inner[key] += sign * room
+        reach = set(parent)
+        return {v for v in cap if (v, 0) in reach and (v, 1) not in reach}
 
     def component(self, sep) -> set:
         adj, s = self.adj, self.S
@@ -1299,9 +1380,9 @@ def minimum_adjustment_set(
     ``cost`` maps a node to a positive number (a dict or a function); by default
     every node costs 1.  A minimum set is minimal, so it lies in the moralized
     ancestral proper back-door graph [3]_; it is a minimum s-t vertex cut there,
-    found by max-flow on the vertex-split graph (``networkx.minimum_cut``).
+    found by max-flow (Edmonds-Karp) on the vertex-split graph.
 
-    Complexity: one max-flow on O(n) nodes.
+    Complexity: O(k (n + m)) for a cut of size k with unit costs.
 
     Examples
     --------
@@ -1313,7 +1394,6 @@ def minimum_adjustment_set(
     if pb.find_minimal() is None:
         return None
     sep = _Sep(pb, pb.forced)
-    adj = sep.adj
     if cost is None:
 
         def price(v):
@@ -1326,27 +1406,7 @@ def minimum_adjustment_set(
         def price(v):
             return cost.get(v, 1)
 
-    F = nx.DiGraph()
-    for v in sorted(adj, key=sep.rank):
-        if v is sep.S or v is sep.T:
-            continue
-        F.add_edge((v, 0), (v, 1), capacity=price(v))
-
-    def out_(v):
-        return v if v is sep.S or v is sep.T else (v, 1)
-
-    def in_(v):
-        return v if v is sep.S or v is sep.T else (v, 0)
-
-    for v in sorted(adj, key=sep.rank):
-        for w in sorted(adj[v], key=sep.rank):
-            if v is not sep.T and w is not sep.S:
-                F.add_edge(out_(v), in_(w))
-    if sep.S not in F or sep.T not in F:
-        return frozenset(pb.forced)
-    _, (side, _) = nx.minimum_cut(F, sep.S, sep.T)
-    cut = {v for v in adj if v not in (sep.S, sep.T) and (v, 0) in side and (v, 1) not in side}
-    return frozenset(cut | pb.forced)
+    return frozenset(sep.min_cut(price) | pb.forced)
 
 
 def optimal_adjustment_set(
