@@ -14,6 +14,9 @@ median of its descendants.  Timed: the whole ``minimal_adjustment_set`` call
   NetworkX way to get a minimal set (target: at least 50x faster);
 * pgmpy's ``CausalInference.get_minimal_adjustment_set`` when pgmpy is installed.
 
+Other calls (identify, minimum set, listing, the drawing overlay) are timed
+too, as multiples of the same ancestors search.
+
 No assertions: timings are for people, not for CI.
 """
 
@@ -25,6 +28,7 @@ import random
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
@@ -76,6 +80,10 @@ def nx_backdoor(G: nx.DiGraph, x, y):
     return nx.find_minimal_d_separator(H, {x}, {y}, restricted=allowed)
 
 
+def first_sets(G, x, y, k=5):
+    return list(idf.adjustment_sets(G, x, y, limit=k))
+
+
 def row(name: str, t: float, ref: float | None = None) -> str:
     ratio = f"{t / ref:8.1f}x" if ref else ""
     return f"  {name:<48} {t * 1e3:10.1f} ms {ratio}"
@@ -99,6 +107,14 @@ def main() -> None:
             print(row("networkx.find_minimal_d_separator (back-door)", nxt))
             print(f"  {'speed-up over networkx':<48} {nxt / ours:10.1f}x    (target >= 50x)")
             print(f"  networkx set valid by our test: {idf.is_adjustment_set(G, x, y, zn)}")
+        others = [
+            ("identify (O-set, formula, reason)", partial(idf.identify, G, x, y)),
+            ("minimum_adjustment_set (max-flow)", partial(idf.minimum_adjustment_set, G, x, y)),
+            ("adjustment_sets, first 5 minimal", partial(first_sets, G, x, y)),
+            ("path_edges (overlay)", partial(idf.path_edges, G, x, y)),
+        ]
+        for name, fn in others:
+            print(row(name, best_of(fn, 3), anc))
         try:
             from pgmpy.base import DAG
             from pgmpy.inference import CausalInference
