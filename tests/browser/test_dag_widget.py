@@ -98,6 +98,11 @@ def drag(page, start: tuple[float, float], end: tuple[float, float], shift: bool
         page.keyboard.up("Shift")
 
 
+def visible_drawings(output):
+    """Visible ``<svg>`` elements in ``output`` that draw the Reality graph (live or static)."""
+    return output.locator("svg", has_text="Talent").filter(visible=True)
+
+
 def graph_state(nb) -> dict:
     return nb.kernel_eval(
         "{'nodes': sorted(map(str, G.nodes)), 'edges': sorted(map(list, G.edges)), "
@@ -124,6 +129,8 @@ def test_reality_graph_renders_nodes_edges_and_role_colours(open_notebook, app):
     expect(root.locator("path.cm-edge")).to_have_count(3)
     # Fresh from the cell: nothing to copy back yet.
     expect(root.locator(".cm-dirty")).to_be_hidden()
+    # The static copy published next to the widget is hidden by the live view: one drawing.
+    expect(visible_drawings(nb.cell_output(1))).to_have_count(1)
     for s, t in [("Talent", "Gear"), ("Talent", "Sound"), ("Gear", "Sound")]:
         expect(edge(root, s, t)).to_have_count(1)
     for name, colour in ROLE_FILLS.items():
@@ -183,6 +190,15 @@ def test_shift_drag_adds_an_edge_and_a_cycle_is_refused_with_a_message(open_note
     nb.wait_kernel("G.has_edge('Practice', 'Gear')", bool)
     expect(edge(root, "Practice", "Gear")).to_have_count(1)
     expect(root.locator(".cm-dirty")).to_be_visible()
+    # The edited graph is offered as %%dag text that parses back to the very same graph.
+    dsl = root.locator("textarea.cm-dsl-text")
+    expect(dsl).to_be_visible()
+    head, _, body = dsl.input_value().partition("\n")
+    assert head.split()[:2] == ["%%dag", "G"]
+    parsed = nb.kernel_eval(
+        f"sorted(map(list, __import__('causal_magic').parse_dag({body!r}).edges))"
+    )
+    assert parsed == graph_state(nb)["edges"]
 
     before = graph_state(nb)
     drag(page, centre(node(root, "Sound")), centre(node(root, "Talent")), shift=True)
@@ -249,17 +265,104 @@ def test_delete_rename_and_undo_keys_edit_the_graph_not_the_notebook(open_notebo
     page.keyboard.press("Control+z")
     nb.wait_kernel("'Practice' in G", bool)
 
+    page.keyboard.press("Control+y")  # the other redo spelling
+    nb.wait_kernel("'Practice' in G", lambda v: v is False)
+    no_cell_changed(nb, cells, "Ctrl+Y")
+    page.keyboard.press("Control+z")
+    nb.wait_kernel("'Practice' in G", bool)
+
+    # Backspace deletes a selected edge.
+    box = edge(root, "Talent", "Sound").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(edge(root, "Talent", "Sound")).to_have_class(_has("cm-selected"))
+    page.keyboard.press("Backspace")
+    nb.wait_kernel("G.has_edge('Talent', 'Sound')", lambda v: v is False)
+    expect(edge(root, "Talent", "Sound")).to_have_count(0)
+    no_cell_changed(nb, cells, "Backspace")
+
+    # F2 then Escape: renaming is cancelled, nothing changes.
     node(root, "Talent").click()
     page.keyboard.press("F2")
     rename = root.locator("input.cm-rename")
     expect(rename).to_be_visible()
+    rename.fill("Nope")
+    rename.press("Escape")
+    expect(rename).to_be_hidden()
+    assert nb.kernel_eval("'Nope' in G") is False
+    no_cell_changed(nb, cells, "F2 + Escape")
+
+    node(root, "Talent").click()
+    page.keyboard.press("F2")
+    expect(rename).to_be_visible()
     rename.fill("Skill")
     rename.press("Enter")
     nb.wait_kernel("'Skill' in G and 'Talent' not in G", bool)
-    assert nb.kernel_eval("sorted(G.successors('Skill'))") == ["Gear", "Sound"]
+    assert nb.kernel_eval("sorted(G.successors('Skill'))") == ["Gear"]
     assert nb.kernel_eval("G.nodes['Skill'].get('role')") == "confounder"
     expect(node(root, "Skill")).to_have_count(1)
     no_cell_changed(nb, cells, "F2 rename")
+
+    # Double-click on the background names a new node there.
+    svg_box = root.locator("svg.cm-svg").bounding_box()
+    page.mouse.dblclick(svg_box["x"] + 30, svg_box["y"] + svg_box["height"] - 30)
+    expect(rename).to_be_visible()
+    rename.fill("Mood")
+    rename.press("Enter")
+    nb.wait_kernel("'Mood' in G", bool)
+    expect(node(root, "Mood")).to_have_count(1)
+    no_cell_changed(nb, cells, "double-click add node")
+
+
+@pytest.mark.parametrize("app", ["lab"], indirect=True)
+def test_an_edit_in_one_view_reaches_every_view_of_the_graph_at_once(open_notebook):
+    """Two widgets of one graph (``%%dag G`` and ``%dag G``): no cell runs between them."""
+    nb, first = open_dag(open_notebook, extra=["%dag G"])
+    second = nb.cell_output(2).locator("div.cm-dag")
+    expect(second).to_have_attribute("data-mode", "live")
+    node(first, "Gear").click()
+    nb.page.keyboard.press("u")
+    expect(node(second, "Gear")).to_have_attribute("data-role", "latent")
+    drag(nb.page, centre(node(first, "Sound")), centre(node(first, "Talent")), shift=True)
+    expect(first.locator(".cm-message")).to_contain_text("cycle")
+    node(second, "Talent").click()
+    nb.page.keyboard.press("Delete")
+    expect(node(first, "Talent")).to_have_count(0)
+    assert nb.kernel_eval("sorted(G)") == ["Gear", "Sound"]
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize("app", ["lab"], indirect=True)
+def test_readonly_and_detached_widgets_refuse_edits_and_say_why(open_notebook):
+    nb, root = open_dag(open_notebook)
+    page = nb.page
+    nb.add_and_run("%%dag R --readonly\nA -> B")
+    ro = nb.cell_output(2).locator("div.cm-dag")
+    expect(ro).to_have_attribute("data-mode", "readonly")
+    expect(ro.locator(".cm-mode-note")).to_be_visible()
+    node(ro, "A").click()
+    page.keyboard.press("e")
+    drag(page, centre(node(ro, "B")), centre(node(ro, "A")), shift=True)
+    expect(ro.locator(".cm-message, .cm-mode-note").filter(visible=True).first).not_to_be_empty()
+    assert nb.kernel_eval("dict(R.nodes['A'])") == {}
+    assert nb.kernel_eval("sorted(map(list, R.edges))") == [["A", "B"]]
+
+    # The name G now means something else: the view of the old graph is detached.
+    nb.add_and_run("G = 'not a graph any more'")
+    expect(root).to_have_attribute("data-mode", "detached")
+    note = root.locator(".cm-mode-note")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("G")
+    node(root, "Gear").click()
+    page.keyboard.press("o")
+    expect(node(root, "Gear")).to_have_attribute("data-role", "treatment")
+
+    # When G names a graph again, the view follows it and is live.
+    nb.add_and_run("import networkx as nx\nG = nx.DiGraph([('P', 'Q')])")
+    expect(root).to_have_attribute("data-mode", "live")
+    expect(root.locator("g.cm-node")).to_have_count(2)
+    expect(edge(root, "P", "Q")).to_have_count(1)
 
 
 # --------------------------------------------------------------------------- 5. Python -> browser
@@ -311,6 +414,7 @@ def test_reopened_notebook_shows_the_drawing_and_refuses_edits(open_notebook, se
         expect(root.locator("g.cm-node")).to_have_count(3)
         expect(root.locator("path.cm-edge")).to_have_count(3)
         expect(root).to_have_attribute("data-mode", "static")
+        expect(visible_drawings(again.cell_output(1))).to_have_count(1)
         note = root.locator(".cm-mode-note")
         expect(note).to_be_visible()
         assert note.inner_text().strip(), "the mode note must say why edits are off"
@@ -337,9 +441,14 @@ def test_notebook_opened_with_no_kernel_shows_the_graph(open_notebook, server):
     _set_save_widget_state(server, True)
     try:
         nb, _root = open_dag(open_notebook)
+        nb.add_and_run("G.add_edge('Sound', 'Mix')")
+        expect(node(_root, "Mix")).to_have_count(1)
         path = _save_and_close(nb, server)
         again = open_notebook(name=path, kernel=False)
-        _expect_names_drawn(again.cell_output(1))
+        out = again.cell_output(1)
+        _expect_names_drawn(out)
+        # The static copy follows edits (display_id), so it shows the graph as last edited.
+        expect(out.locator("svg text", has_text="Mix").first).to_be_visible()
     finally:
         _set_save_widget_state(server, False)
 
