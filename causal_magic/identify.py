@@ -946,7 +946,7 @@ def is_adjustment_set(
     >>> is_adjustment_set(G, "x", "y", {"m", "a"})
     True
     """
-    return check_adjustment_set(G, x, y, z, criterion=criterion, _explain=False).valid
+    return _check(_Problem(G, x, y), z, criterion, explain=False).valid
 
 
 def _name_set(nodes) -> str:
@@ -954,7 +954,7 @@ def _name_set(nodes) -> str:
 
 
 def check_adjustment_set(
-    G: nx.DiGraph, x: NodeArg, y: NodeArg, z, criterion: str = "generalized", **kw
+    G: nx.DiGraph, x: NodeArg, y: NodeArg, z, criterion: str = "generalized"
 ) -> AdjustmentCheck:
     """Test an adjustment set and say why it is or is not valid.
 
@@ -970,14 +970,16 @@ def check_adjustment_set(
     >>> c.valid, str(c.open_path)
     (False, 'Gear <- Talent -> Sound')
     """
-    explain = kw.pop("_explain", True)
-    if kw:
-        raise TypeError(f"unexpected keyword argument {next(iter(kw))!r}")
+    return _check(_Problem(G, x, y), z, criterion, explain=True)
+
+
+def _check(pb: _Problem, z, criterion: str, explain: bool) -> AdjustmentCheck:
+    """The adjustment test; with ``explain`` also the open path of the reason."""
     if criterion not in ("generalized", "backdoor"):
         raise IdentificationError(
             f"unknown criterion {criterion!r}; use 'generalized' or 'backdoor'"
         )
-    pb = _Problem(G, x, y)
+    G = pb.G
     zt = _node_tuple(G, z, "adjustment node") if z not in (None, ()) else ()
     zset = set(zt) | pb.selected
     bad = [n for n in zt if n in pb.xs or n in pb.ys]
