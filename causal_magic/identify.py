@@ -74,7 +74,7 @@ from functools import cached_property
 
 import networkx as nx
 
-from .graph import find_cycle, format_cycle, is_hidden
+from .graph import BIDIRECTED_ATTR, find_cycle, format_cycle, is_hidden
 
 __all__ = [
     "AdjustmentCheck",
@@ -475,7 +475,7 @@ class _Problem:
         self.xs = frozenset(self.X)
         self.ys = frozenset(self.Y)
         unobs = set(roles.get("latent", ()))
-        unobs.update(n for n, d in G._node.items() if d.get("bidirected"))
+        unobs.update(n for n, d in G._node.items() if d.get(BIDIRECTED_ATTR))
         if observed is not None:
             obs = observed if isinstance(observed, (set, frozenset)) else set(observed)
             unobs.update(n for n in G._node if n not in obs)
@@ -620,7 +620,7 @@ def _make_path(G, nodes, given, anc_given) -> Path:
         if (collider and nodes[i] not in anc_given) or (not collider and nodes[i] in given):
             is_open = False
             break
-    hidden = tuple(bool(G._node[n].get("bidirected")) for n in nodes)
+    hidden = tuple(bool(G._node[n].get(BIDIRECTED_ATTR)) for n in nodes)
     return Path(tuple(nodes), arrows, kind, is_open, hidden)
 
 
@@ -1880,7 +1880,7 @@ def implied_independencies(G: nx.DiGraph, observed=None) -> list[Independence]:
     _check_graph(G)
     roles = _roles(G)
     unobs = set(roles.get("latent", ()))
-    unobs.update(n for n, d in G._node.items() if d.get("bidirected"))
+    unobs.update(n for n, d in G._node.items() if d.get(BIDIRECTED_ATTR))
     if observed is not None:
         obs = set(observed)
         unobs.update(n for n in G._node if n not in obs)

@@ -433,3 +433,25 @@ def test_every_formula_gives_the_interventional_probability(case, seed):
         assert expr is not None, "the ID algorithm is complete: it must find a formula"
     if expr is not None:
         assert abs(value(expr) - truth) < 1e-9, ida.to_text(expr, fixed=set(X))
+
+
+@SETTINGS
+@given(cases(max_nodes=7, allow_selection=False))
+def test_instruments_satisfy_the_definition(case):
+    G = case.G
+    x, y = case.X[0], case.Y[0]
+    found = idf.instrumental_variables(G, x, y)
+    de_x = nx.descendants(G, x) | {x}
+    cut = G.copy()
+    cut.remove_edges_from(list(G.out_edges(x)))
+    hidden = {n for n, d in G.nodes(data=True) if d.get("bidirected")}
+    allowed = [v for v in G if v not in hidden and v not in case.latent and v not in de_x]
+    allowed = [v for v in allowed if v != y]
+    listed = {z for z, _ in found}
+    for z, W in found:
+        assert z in allowed and W.issubset(allowed) and z not in W
+        assert not nx.is_d_separator(G, {z}, {x}, set(W))
+        assert nx.is_d_separator(cut, {z}, {y}, set(W))
+    for z in allowed:  # every unconditional instrument is found
+        if not nx.is_d_separator(G, {z}, {x}, set()) and nx.is_d_separator(cut, {z}, {y}, set()):
+            assert z in listed
