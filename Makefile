@@ -42,8 +42,8 @@ js: setup
 	npm test
 
 lint: setup
-	$(VENV)/bin/ruff check causal_magic tests benchmarks
-	$(VENV)/bin/ruff format --check causal_magic tests benchmarks
+	$(VENV)/bin/ruff check causal_magic tests benchmarks scripts
+	$(VENV)/bin/ruff format --check causal_magic tests benchmarks scripts
 
 pytest: setup
 	$(VENV)/bin/pytest -m "not distributed" -q

@@ -12,7 +12,7 @@ stays cheap: pandas, the widget and the estimators load on first use.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .graph import ROLES, GraphError
 
@@ -89,30 +89,3 @@ def unload_ipython_extension(ipython) -> None:
     from .magics import unregister
 
     unregister(ipython)
-
-
-if TYPE_CHECKING:  # for editors and type checkers only
-    from .dsl import DagCycleError, DagSyntaxError, parse_dag, to_dagitty, to_dot, to_dsl
-    from .estimate import DoResult, NotIdentifiableError, PositivityError, do
-    from .identify import (
-        IdentificationError,
-        adjustment_problem,
-        adjustment_sets,
-        ancestors,
-        check_adjustment_set,
-        d_separated,
-        descendants,
-        frontdoor_set,
-        identify,
-        implied_independencies,
-        instrumental_variables,
-        is_adjustment_set,
-        minimal_adjustment_set,
-        minimum_adjustment_set,
-        mutilated_graph,
-        optimal_adjustment_set,
-        path_edges,
-        paths,
-    )
-    from .query import QuerySyntaxError, parse_query
-    from .widget import DagWidget, show

@@ -74,7 +74,9 @@ class CausalMagics(Magics):
     )
     @argument("--readonly", action="store_true", help="refuse edits in the browser (teaching)")
     @argument("--dagitty", action="store_true", help="print the graph as DAGitty text (line magic)")
-    @argument("--dsl", action="store_true", help="print the graph as edge-language text (line magic)")
+    @argument(
+        "--dsl", action="store_true", help="print the graph as edge-language text (line magic)"
+    )
     @argument("--dot", action="store_true", help="print the graph as Graphviz DOT (line magic)")
     @line_cell_magic
     def dag(self, line: str, cell: str | None = None):
@@ -147,7 +149,7 @@ class CausalMagics(Magics):
         graphs = [self._graph(n) for n in args.names]
         writers = _chosen_writers(args)
         if writers:
-            for name, graph in zip(args.names, graphs):
+            for name, graph in zip(args.names, graphs, strict=True):
                 for writer in writers:
                     if len(args.names) > 1:
                         print(f"# {name}")

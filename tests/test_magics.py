@@ -7,7 +7,6 @@ import pytest
 from IPython.core.error import UsageError
 from IPython.utils.capture import capture_output
 
-
 # -- the extension ---------------------------------------------------------------
 
 
