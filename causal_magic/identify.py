@@ -693,6 +693,21 @@ def path_edges(G: nx.DiGraph, x: NodeArg = None, y: NodeArg = None, given=()) ->
     path is reported; an edge of a longer detour that only a walk can take
     (rare) may be reported too.
 
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph; roles as in the module docstring.
+    x, y : node or collection of nodes, optional
+        Treatment and outcome; default to the nodes with those roles.
+    given : collection of nodes
+        The conditioning set (the widget passes the ``adjusted`` nodes).
+
+    Returns
+    -------
+    PathEdges
+        ``causal`` and ``biasing``: frozensets of edges ``(u, v)`` of ``G``,
+        hidden ``<->`` nodes' edges included as they are in ``G``.
+
     Complexity: O(n + m) for the causal edges; O(sum of squared degrees) for the
     biasing edges (the walk states are edges, so that no step is undone).
 
@@ -934,6 +949,21 @@ def is_adjustment_set(
     from X and ``z`` blocks every path into X.  Nodes with role ``selected``
     are counted as part of ``z``.
 
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph; roles as in the module docstring.
+    x, y : node or collection of nodes
+        Treatment and outcome.
+    z : collection of nodes
+        The candidate set (may be empty).
+    criterion : {"generalized", "backdoor"}
+
+    Raises
+    ------
+    IdentificationError
+        Unknown nodes, treatment = outcome, a cycle, an unknown criterion.
+
     Complexity: O(n + m).
 
     Examples
@@ -1080,6 +1110,19 @@ def minimal_adjustment_set(
     minus the forbidden nodes; a set exists iff that one separates X and Y in
     the proper back-door graph; then two reachability passes (from X, then
     from Y) keep only the nodes both sides reach [4]_, [3]_.
+
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph; roles as in the module docstring.
+    x, y, z, criterion
+        As for :func:`is_adjustment_set`.
+
+    Returns
+    -------
+    AdjustmentCheck
+        ``valid``, ``reason``, ``open_path`` (a :class:`Path` or None),
+        ``forbidden`` (a node or None).  Truthy when valid.
 
     Complexity: O(n + m).
 
@@ -1323,6 +1366,25 @@ def adjustment_sets(
     An empty generator means no valid set exists; a generator yielding
     ``frozenset()`` means no adjustment is needed.
 
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph; roles as in the module docstring.
+    x, y : node or collection of nodes, optional
+        Treatment and outcome; default to the nodes with those roles.
+    observed : iterable of nodes, optional
+        Only these may be used (e.g. a DataFrame's columns); latent nodes never.
+    included : node or collection of nodes, optional
+        Forced into every set, on top of the roles ``adjusted`` and ``selected``.
+    minimal : bool
+        List the minimal sets (default) or every valid set.
+    limit : int, optional
+        Stop after this many sets.
+
+    Returns
+    -------
+    iterator of frozenset
+
     Complexity: O(n (n + m)) per minimal set (the moral graph can be O(n^2)).
 
     Examples
@@ -1384,6 +1446,24 @@ def minimum_adjustment_set(
     ancestral proper back-door graph [3]_; it is a minimum s-t vertex cut there,
     found by max-flow (Edmonds-Karp) on the vertex-split graph.
 
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph; roles as in the module docstring.
+    x, y : node or collection of nodes, optional
+        Treatment and outcome; default to the nodes with those roles.
+    observed : iterable of nodes, optional
+        Only these may be used (e.g. a DataFrame's columns); latent nodes never.
+    included : node or collection of nodes, optional
+        Forced into every set, on top of the roles ``adjusted`` and ``selected``.
+    cost : mapping or callable, optional
+        Price of each node (default 1); the total is minimised.
+
+    Returns
+    -------
+    frozenset or None
+        ``None`` when no valid set exists.
+
     Complexity: O(k (n + m)) for a cut of size k with unit costs.
 
     Examples
@@ -1423,6 +1503,19 @@ def optimal_adjustment_set(
     ``selected``) are added to it.  ``None`` when the result is not a valid set
     of observed nodes -- e.g. it needs a latent node -- so callers fall back to
     :func:`minimal_adjustment_set`.
+
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph; roles as in the module docstring.
+    x, y : node or collection of nodes, optional
+        Treatment and outcome; default to the nodes with those roles.
+    observed : iterable of nodes, optional
+        Only these may be used (e.g. a DataFrame's columns); latent nodes never.
+
+    Returns
+    -------
+    frozenset or None
 
     Complexity: O(n + m).
 
@@ -1540,6 +1633,36 @@ def frontdoor_set(
     nodes are dropped in graph order while the rest still do, which leaves an
     inclusion-minimal set.  One treatment and one outcome only (``None``
     otherwise).
+
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph; roles as in the module docstring.
+    x, y : node or collection of nodes, optional
+        Treatment and outcome; default to the nodes with those roles.
+    observed : iterable of nodes, optional
+        Only these may be used (e.g. a DataFrame's columns); latent nodes never.
+    included : node or collection of nodes, optional
+        Forced into every set, on top of the roles ``adjusted`` and ``selected``.
+
+    Returns
+    -------
+    str or None
+        One sentence naming the forced node and what it does.
+
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph; roles as in the module docstring.
+    x, y : node, optional
+        One treatment and one outcome (default: the role-marked nodes).
+    observed : iterable of nodes, optional
+        Only these may be used (e.g. a DataFrame's columns); latent nodes never.
+
+    Returns
+    -------
+    frozenset or None
+        ``frozenset()`` when there is no causal path at all (the formula is P(y)).
 
     Complexity: O(k (n + m)) for k candidates.
 
@@ -1702,6 +1825,24 @@ def identify(
     with an open biasing path that no observed set can block.  ``warnings``
     carries :func:`adjustment_problem`'s sentence and a note on selection.
 
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph; roles as in the module docstring.
+    x, y : node or collection of nodes, optional
+        Treatment and outcome; default to the nodes with those roles.
+    observed : iterable of nodes, optional
+        Only these may be used (e.g. a DataFrame's columns); latent nodes never.
+    included : node or collection of nodes, optional
+        Forced into every set, on top of the roles ``adjusted`` and ``selected``.
+
+    Returns
+    -------
+    Identification
+        ``method`` ("backdoor", "frontdoor", "id" or "none"), ``adjustment_set``,
+        ``frontdoor_set``, ``formula`` (plain text), ``latex``, ``reason``,
+        ``open_path``, ``treatment``, ``outcome``, ``warnings``.
+
     Complexity: O(n + m) for the adjustment part; O(k (n + m)) for front-door;
     polynomial for the ID algorithm.
 
@@ -1801,6 +1942,20 @@ def instrumental_variables(
     {z, Y}; the first that works is reported, so a few exotic conditional
     instruments may be missed.  One treatment and one outcome.
 
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph; roles as in the module docstring.
+    x, y : node, optional
+        One treatment and one outcome (default: the role-marked nodes).
+    observed : iterable of nodes, optional
+        Only these may be used (e.g. a DataFrame's columns); latent nodes never.
+
+    Returns
+    -------
+    list of (node, frozenset)
+        Instrument and conditioning set, in graph order.
+
     Complexity: O(n (n + m)).
 
     Examples
@@ -1868,6 +2023,18 @@ def implied_independencies(G: nx.DiGraph, observed=None) -> list[Independence]:
     that a set of observed nodes separates are never lost.  Nodes with role
     ``selected`` are in every conditioning set (the data are conditioned on
     them) and are not tested themselves.
+
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph; roles as in the module docstring.
+    observed : iterable of nodes, optional
+        The measured variables; default: every node that is not latent.
+
+    Returns
+    -------
+    list of Independence
+        In graph order of the pairs; ``str()`` gives ``A ⫫ C | B``.
 
     Complexity: O(n^2 (n + m)).
 

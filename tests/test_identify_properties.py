@@ -23,7 +23,7 @@ from causal_magic.graph import add_bidirected
 # the module, not the function of the same name that the package re-exports
 idf = importlib.import_module("causal_magic.identify")
 
-SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @dataclass
