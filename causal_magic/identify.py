@@ -1890,7 +1890,7 @@ def identify(
         )
     failure, path = _blocking_failure(pb)
     M = _frontdoor(pb)
-    if M is not None:
+    if M:  # an empty front-door set means no causal path: the ID algorithm says P(y)
         ms = sorted(M, key=rank.__getitem__)
         plain, tex = _frontdoor_formula(pb.X[0], pb.Y[0], ms)
         reason = f"front-door set {_name_set(ms)} (Pearl's front-door criterion); no adjustment "

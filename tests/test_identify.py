@@ -352,3 +352,11 @@ def test_confounded_mediator_is_a_hedge():
     G = dag("X -> M -> Y, X -> Y", treatment="X", outcome="Y")
     add_bidirected(G, "X", "M")
     assert idf.identify(G).method == "none"
+
+
+def test_no_causal_path_under_confounding_gives_the_marginal():
+    G = dag("X, Y", treatment="X", outcome="Y")
+    add_bidirected(G, "X", "Y")
+    assert idf.frontdoor_set(G) == frozenset()
+    r = idf.identify(G)
+    assert (r.method, r.formula) == ("id", "P(Y)")
