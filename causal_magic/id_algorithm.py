@@ -24,12 +24,23 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+import itertools
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
 
-__all__ = ["Fraction", "Prob", "Product", "Sum", "id_formula", "latent_projection"]
+__all__ = [
+    "Fraction",
+    "Hedge",
+    "Prob",
+    "Product",
+    "Sum",
+    "evaluate",
+    "id_formula",
+    "latent_projection",
+    "to_text",
+]
 
 
 # --------------------------------------------------------------------------- expressions
@@ -180,7 +191,7 @@ def evaluate(e: Expr, joint: Mapping[tuple, float], names: tuple, values: Mappin
             return out
         if isinstance(e, Sum):
             total = 0.0
-            for combo in _combos([levels[v] for v in e.over]):
+            for combo in itertools.product(*(levels[v] for v in e.over)):
                 total += ev(e.term, {**val, **dict(zip(e.over, combo, strict=True))})
             return total
         if isinstance(e, Fraction):
@@ -189,15 +200,6 @@ def evaluate(e: Expr, joint: Mapping[tuple, float], names: tuple, values: Mappin
         raise TypeError(e)
 
     return ev(e, dict(values))
-
-
-def _combos(lists):
-    if not lists:
-        yield ()
-        return
-    for a in lists[0]:
-        for rest in _combos(lists[1:]):
-            yield (a, *rest)
 
 
 # --------------------------------------------------------------------------- ADMG
@@ -381,7 +383,7 @@ def id_formula(
     G: nx.DiGraph,
     x: Iterable[Hashable],
     y: Iterable[Hashable],
-    hidden: Iterable[Hashable] | Callable = (),
+    hidden: Iterable[Hashable] = (),
 ) -> Expr | None:
     """P(y | do(x)) as an expression over the observed distribution, or ``None``.
 
