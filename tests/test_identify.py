@@ -360,3 +360,11 @@ def test_no_causal_path_under_confounding_gives_the_marginal():
     assert idf.frontdoor_set(G) == frozenset()
     r = idf.identify(G)
     assert (r.method, r.formula) == ("id", "P(Y)")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    for module in (idf, importlib.import_module("causal_magic.id_algorithm")):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
