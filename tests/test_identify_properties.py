@@ -35,11 +35,17 @@ class Case:
     forced: frozenset  # role "adjusted" or included=
     selected: frozenset
     included: tuple  # the part of `forced` passed as included=
+    unmeasured: frozenset = frozenset()  # no role, but left out of observed=
+
+    @property
+    def observed(self) -> list | None:
+        """The observed= argument (None when every non-latent node is measured)."""
+        return [n for n in self.G if n not in self.unmeasured] if self.unmeasured else None
 
     @property
     def observed_candidates(self) -> list:
         hidden = {n for n, d in self.G.nodes(data=True) if d.get("bidirected")}
-        bad = set(self.X) | set(self.Y) | self.latent | hidden
+        bad = set(self.X) | set(self.Y) | self.latent | hidden | self.unmeasured
         return [n for n in self.G if n not in bad]
 
 
@@ -70,6 +76,7 @@ def cases(draw, max_nodes=8, allow_selection=True) -> Case:
     if allow_selection and pool and draw(st.floats(0, 1)) < 0.1:
         selected = [draw(st.sampled_from(pool))]
     included = tuple(v for v in forced if draw(st.booleans()))
+    unmeasured = frozenset(v for v in pool if v not in selected and draw(st.floats(0, 1)) < 0.15)
     for v in X:
         G.nodes[v]["role"] = "treatment"
     for v in Y:
@@ -81,7 +88,7 @@ def cases(draw, max_nodes=8, allow_selection=True) -> Case:
             G.nodes[v]["role"] = "adjusted"
     for v in selected:
         G.nodes[v]["role"] = "selected"
-    return Case(G, X, Y, latent, frozenset(forced), frozenset(selected), included)
+    return Case(G, X, Y, latent, frozenset(forced), frozenset(selected), included, unmeasured)
 
 
 # --------------------------------------------------------------------------- oracle
@@ -146,7 +153,10 @@ def oracle_sets(case: Case):
 
 
 def call_kw(case: Case) -> dict:
-    return {"included": case.included} if case.included else {}
+    kw = {"included": case.included} if case.included else {}
+    if case.observed is not None:
+        kw["observed"] = case.observed
+    return kw
 
 
 # --------------------------------------------------------------------------- properties
@@ -187,7 +197,7 @@ def test_adjustment_sets_match_the_brute_force_oracle(case):
         assert price == min(sum(costs[v] for v in s) for s in valid)
 
     if not case.included:
-        best = idf.optimal_adjustment_set(G)
+        best = idf.optimal_adjustment_set(G, observed=case.observed)
         if best is not None:
             assert best in valid
 
@@ -269,9 +279,9 @@ def test_frontdoor_set_satisfies_the_criterion_by_brute_force(case):
 def test_implied_independencies_hold_and_cover_every_separable_pair(case):
     G = case.G
     hidden = {n for n, d in G.nodes(data=True) if d.get("bidirected")}
-    observed = [v for v in G if v not in case.latent and v not in hidden]
+    observed = [v for v in G if v not in case.latent | hidden | case.unmeasured]
     sel = case.selected
-    found = idf.implied_independencies(G)
+    found = idf.implied_independencies(G, observed=case.observed)
     pairs = {}
     for ind in found:
         assert not G.has_edge(ind.a, ind.b) and not G.has_edge(ind.b, ind.a)
@@ -395,7 +405,8 @@ def test_every_formula_gives_the_interventional_probability(case, seed):
 
     G = case.G
     order, cpt = random_model(G, random.Random(seed))
-    hidden = {n for n, d in G.nodes(data=True) if d.get("bidirected")} | set(case.latent)
+    hidden = {n for n, d in G.nodes(data=True) if d.get("bidirected")}
+    hidden |= case.latent | case.unmeasured
     observed = tuple(v for v in order if v not in hidden)
     joint = joint_table(G, order, cpt, observed)
     X, Y = case.X, case.Y
@@ -409,7 +420,7 @@ def test_every_formula_gives_the_interventional_probability(case, seed):
         return ida.evaluate(expr, joint, observed, point)
 
     rank = {v: i for i, v in enumerate(order)}
-    z = idf.minimal_adjustment_set(G, X, Y)  # no forced nodes here: included not passed
+    z = idf.minimal_adjustment_set(G, X, Y, observed=case.observed)
     if not case.forced and z is not None:
         zs = tuple(sorted(z, key=rank.__getitem__))
         formula = ida.Sum(zs, ida.Product((ida.Prob(Y, X + zs), ida.Prob(zs))))
@@ -418,7 +429,7 @@ def test_every_formula_gives_the_interventional_probability(case, seed):
         assert abs(value(formula) - truth) < 1e-9
 
     if len(X) == 1 and len(Y) == 1:
-        m = idf.frontdoor_set(G, X[0], Y[0])
+        m = idf.frontdoor_set(G, X[0], Y[0], observed=case.observed)
         if m:
             ms = tuple(sorted(m, key=rank.__getitem__))
             inner = ida.Sum(X, ida.Product((ida.Prob(Y, X + ms), ida.Prob(X))))
@@ -427,7 +438,9 @@ def test_every_formula_gives_the_interventional_probability(case, seed):
 
     expr = ida.id_formula(G, X, Y, hidden)
     identifiable_otherwise = z is not None or (
-        len(X) == 1 and len(Y) == 1 and idf.frontdoor_set(G, X[0], Y[0]) is not None
+        len(X) == 1
+        and len(Y) == 1
+        and idf.frontdoor_set(G, X[0], Y[0], observed=case.observed) is not None
     )
     if identifiable_otherwise:
         assert expr is not None, "the ID algorithm is complete: it must find a formula"
