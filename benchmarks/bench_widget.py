@@ -105,15 +105,22 @@ def serve(folder: pathlib.Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/index.html"
 
 
-def widget_state(G: nx.DiGraph, height: int) -> tuple[dict, float]:
+def widget_state(G: nx.DiGraph, height: int) -> tuple[dict, float, float]:
+    """The synced state, the seconds to build it, and the seconds one edit takes in Python."""
     from causal_magic.widget import DagWidget
 
     t0 = time.perf_counter()
     w = DagWidget(G, name="G", title=f"{G.number_of_nodes()} nodes", height=height)
     state = {k: v for k, v in w.get_state().items() if not k.startswith("_")}
     seconds = time.perf_counter() - t0
+    state = json.loads(json.dumps(state))
+    node = state["nodes"][len(state["nodes"]) // 2]
+    t0 = time.perf_counter()
+    for i in range(10):  # move = validate, write pos, layout, overlay, traits
+        w.handle_message({"type": "edit", "op": "move", "id": node["id"], "x": i, "y": i})
+    edit_seconds = (time.perf_counter() - t0) / 10
     w.close()
-    return json.loads(json.dumps(state)), seconds
+    return state, seconds, edit_seconds
 
 
 def main() -> None:
@@ -129,7 +136,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     G = random_dag(args.nodes)
-    state, py_seconds = widget_state(G, args.height)
+    state, py_seconds, edit_seconds = widget_state(G, args.height)
     with tempfile.TemporaryDirectory() as tmp:
         folder = pathlib.Path(tmp)
         shutil.copy(STATIC / "widget.js", folder / "widget.js")
@@ -176,6 +183,7 @@ def main() -> None:
     frames = [f for f in frames if f > 0]
     print(f"graph: {args.nodes} nodes, {G.number_of_edges()} edges; drawn nodes: {drawn}")
     print(f"python  DagWidget(G) (layout + state): {py_seconds * 1000:.0f} ms")
+    print(f"python  one edit (move) applied:        {edit_seconds * 1000:.0f} ms")
     print(f"browser render() call:                  {timing['render']:.0f} ms")
     print(f"browser render to painted frame:        {timing['painted']:.0f} ms")
     if frames:
