@@ -38,7 +38,8 @@ adjacency dicts (Bayes-ball, [1]_) -- the graph is never copied:
   separators of the moralized ancestral proper back-door graph ([3]_, listing
   by the Kloks-Kratsch step [5]_); a minimum set is a minimum vertex cut there;
 * the optimal set is the O-set of Henckel, Perković & Maathuis [6]_;
-* the front-door criterion is Pearl's [7]_.
+* the front-door criterion is Pearl's [7]_; instruments use the nearest
+  separator of [8]_.
 
 When neither adjustment nor the front-door criterion applies, :func:`identify`
 falls back to the complete ID algorithm of Shpitser & Pearl, in
@@ -60,6 +61,8 @@ References
    efficient total effect estimation via adjustment in causal linear models."
    JRSS-B 84(2) (2022).
 .. [7] Pearl, J. "Causal diagrams for empirical research." Biometrika 82 (1995).
+.. [8] van der Zander, B., Textor, J., Liśkiewicz, M. "Efficiently finding
+   conditional instruments for causal inference." IJCAI 2015.
 """
 
 from __future__ import annotations
@@ -1155,12 +1158,9 @@ class _Sep:
     S = ("__source__",)
     T = ("__sink__",)
 
-    def __init__(self, pb: _Problem, forced):
-        A = pb.ancestral(forced)
-        forb_a = _down(pb.succ, pb.cn, within=A) | pb.xs
-        cut_in = pb.cut[1]
-        pred = pb.pred
-        m = {v: (self.S if v in pb.xs else self.T if v in pb.ys else v) for v in A}
+    def __init__(self, pred, A, sources, sinks, forced, banned, cut_in, rank):
+        """Build from parts: ``A`` ancestral, ``banned(v)`` for nodes no set may contain."""
+        m = {v: (self.S if v in sources else self.T if v in sinks else v) for v in A}
         adj: dict = {v: set() for v in set(m.values()) if v not in forced}
 
         def link(a, b):
@@ -1175,9 +1175,7 @@ class _Sep:
                 link(m[p], mv)
             for p, q in itertools.combinations(ps, 2):
                 link(m[p], m[q])
-        bad = {
-            v for v in adj if v is not self.S and v is not self.T and (v in forb_a or v in pb.unobs)
-        }
+        bad = {v for v in adj if v is not self.S and v is not self.T and banned(v)}
         # Each connected group of such nodes becomes one "blocked" node that no separator
         # may contain (contracting, rather than joining its neighbours into a clique,
         # keeps the graph linear in size).
@@ -1194,12 +1192,27 @@ class _Sep:
             adj[b] = border
             self.blocked.add(b)
         self.adj = adj
-        rank = _ranked(pb.G)
         self.rank = lambda v: rank.get(v, -1)
 
-    def close(self, side: set) -> frozenset | None:
-        """The minimal s-t separator inside N(side) nearest to ``side`` [5]_."""
-        adj, t = self.adj, self.T
+    @classmethod
+    def for_problem(cls, pb: _Problem, forced) -> _Sep:
+        """The adjustment problem of ``pb`` with ``forced`` nodes in every set."""
+        A = pb.ancestral(forced)
+        forb_a = _down(pb.succ, pb.cn, within=A) | pb.xs
+        unobs = pb.unobs
+
+        def banned(v):
+            return v in forb_a or v in unobs
+
+        return cls(pb.pred, A, pb.xs, pb.ys, forced, banned, pb.cut[1], _ranked(pb.G))
+
+    def close(self, side: set, t=None) -> frozenset | None:
+        """The minimal separator of ``side`` and ``t`` inside N(side), nearest ``side`` [5]_.
+
+        ``t`` is the sink by default; ``close({T}, S)`` is the separator nearest the sink.
+        """
+        adj = self.adj
+        t = self.T if t is None else t
         border = set()
         for v in side:
             border |= adj[v]
@@ -1402,7 +1415,7 @@ def _minimal_sets(pb: _Problem) -> Iterator[frozenset]:
     forced = pb.forced
     if pb.find_minimal() is None:
         return
-    sep = _Sep(pb, forced)
+    sep = _Sep.for_problem(pb, forced)
     for s in sep.minimal_separators():
         yield frozenset(s | forced)
 
@@ -1475,7 +1488,7 @@ def minimum_adjustment_set(
     pb = _Problem(G, x, y, observed, included)
     if pb.find_minimal() is None:
         return None
-    sep = _Sep(pb, pb.forced)
+    sep = _Sep.for_problem(pb, pb.forced)
     if cost is None:
 
         def price(v):
@@ -1937,10 +1950,13 @@ def instrumental_variables(
     ``(z, W)`` is a (conditional) instrument when z and W are observed, neither
     descends from X, z is d-connected to X given W in G, and z is d-separated
     from Y given W in G with X's out-edges removed (the only way from z to Y is
-    through X).  For each z the conditioning sets tried are, in order, the
-    empty set, a minimal separator of z and Y, and all allowed ancestors of
-    {z, Y}; the first that works is reported, so a few exotic conditional
-    instruments may be missed.  One treatment and one outcome.
+    through X).  For each z the conditioning sets tried are the empty set, then
+    the separator of z and Y nearest to Y among the ancestors of {z, Y} [8]_.
+    So every z with an *ancestral* conditioning set is found, and the list is
+    empty only when no instrument exists at all; a z that needs a
+    non-ancestral W (conditioning on a collider below z to make it relevant)
+    may be left out when another instrument serves.  One treatment and one
+    outcome.
 
     Parameters
     ----------
@@ -1974,18 +1990,21 @@ def instrumental_variables(
     allowed = {v for v in pb.G._node if pb.adjustable(v) and v not in de_x}
     cut_out = {x: set(succ[x])}
     cut_in = {c: {x} for c in succ[x]}
+    rank = _ranked(pb.G)
     out = []
     for z in pb.G._node:
         if z not in allowed:
             continue
         rest = allowed - {z}
         candidates = [set()]
-        an = _up(pred, {z, y}, cut_in=cut_in)
-        full = (an & rest) | pb.selected
-        wmin = _min_sep(succ, pred, {z}, {y}, rest, pb.selected, cut_out, cut_in)
-        if wmin is not None:
-            candidates.append(set(wmin))
-        candidates.append(full)
+        # the separator of z and y nearest to y keeps z as connected to x as can be [8]_
+        A = _up(pred, {z, y} | pb.selected, cut_in=cut_in)
+        banned = {v for v in A if v not in rest}
+        sep = _Sep(pred, A, {z}, {y}, pb.selected, banned.__contains__, cut_in, rank)
+        near = sep.close({sep.T}, sep.S)
+        if near is None:
+            continue
+        candidates.append(set(near))
         for W in candidates:
             W = set(W) | pb.selected
             if z in W:

@@ -465,6 +465,17 @@ def test_instruments_satisfy_the_definition(case):
         assert z in allowed and W.issubset(allowed) and z not in W
         assert not nx.is_d_separator(G, {z}, {x}, set(W))
         assert nx.is_d_separator(cut, {z}, {y}, set(W))
-    for z in allowed:  # every unconditional instrument is found
-        if not nx.is_d_separator(G, {z}, {x}, set()) and nx.is_d_separator(cut, {z}, {y}, set()):
+
+    def works(z, pool):
+        rest = [v for v in pool if v != z]
+        return any(
+            not nx.is_d_separator(G, {z}, {x}, set(W)) and nx.is_d_separator(cut, {z}, {y}, set(W))
+            for W in subsets(rest)
+        )
+
+    for z in allowed:  # every instrument with an ancestral conditioning set is found
+        ancestral = nx.ancestors(cut, z) | nx.ancestors(cut, y)
+        if works(z, [v for v in allowed if v in ancestral]):
             assert z in listed
+    # and the list is empty only when no instrument exists at all
+    assert bool(listed) == any(works(z, allowed) for z in allowed)
