@@ -436,7 +436,17 @@ def test_every_formula_gives_the_interventional_probability(case, seed):
             formula = ida.Sum(ms, ida.Product((ida.Prob(ms, X), inner)))
             assert abs(value(formula) - truth) < 1e-9  # the inner sum shadows do(x)
 
+    r = idf.identify(G, observed=case.observed)  # roles: the forced nodes count here
+    if r.method == "backdoor":
+        zs = tuple(sorted(r.adjustment_set, key=rank.__getitem__))
+        formula = ida.Sum(zs, ida.Product((ida.Prob(Y, X + zs), ida.Prob(zs))))
+        assert abs(value(formula if zs else ida.Prob(Y, X)) - truth) < 1e-9, r.reason
+    elif r.method == "frontdoor":
+        assert r.frontdoor_set and len(X) == 1
+
     expr = ida.id_formula(G, X, Y, hidden)
+    if r.method == "none" and not case.forced:
+        assert expr is None
     identifiable_otherwise = z is not None or (
         len(X) == 1
         and len(Y) == 1
