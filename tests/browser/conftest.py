@@ -610,20 +610,33 @@ def server(app: str, request: pytest.FixtureRequest) -> JupyterServer:
 
 @pytest.fixture
 def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh browser context; on failure, a screenshot and the console go to artifacts/."""
+    """A fresh browser context; on failure, a screenshot and the console go to artifacts/.
+
+    An uncaught exception thrown by the widget's own code (anywidget loads it from a ``blob:``
+    URL, which is how its frames are told apart from JupyterLab's) fails the test at teardown
+    even when every assertion held: a half-working widget must not pass quietly.
+    """
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     ctx.add_init_script(PAGE_HELPERS)
     ctx.set_default_timeout(20_000)
     console: list[str] = []
+    widget_errors: list[str] = []
+
+    def on_error(error: Any) -> None:
+        stack = getattr(error, "stack", None) or str(error)
+        console.append(f"[pageerror] {stack}")
+        if "blob:" in stack:
+            widget_errors.append(stack)
 
     def on_page(page: Any) -> None:
         page.on("console", lambda m: console.append(f"[{m.type}] {m.text}"))
-        page.on("pageerror", lambda e: console.append(f"[pageerror] {e}"))
+        page.on("pageerror", on_error)
 
     ctx.on("page", on_page)
     yield ctx
     rep = getattr(request.node, "rep_call", None)
-    if rep is not None and rep.failed:
+    failed = rep is not None and rep.failed
+    if failed or widget_errors:
         ARTIFACTS.mkdir(exist_ok=True)
         name = slug(request.node.nodeid)
         for i, page in enumerate(ctx.pages):
@@ -631,6 +644,8 @@ def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
                 page.screenshot(path=str(ARTIFACTS / f"{name}-{i}.png"), full_page=True)
         (ARTIFACTS / f"{name}.console.txt").write_text("\n".join(console))
     ctx.close()
+    if widget_errors and not failed:
+        pytest.fail("the widget's code threw in the page:\n" + "\n\n".join(widget_errors[:3]))
 
 
 @pytest.fixture
