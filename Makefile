@@ -40,6 +40,7 @@ endif
 
 js: setup
 	npm test
+	npm run lint
 
 lint: setup
 	$(VENV)/bin/ruff check causal_magic tests benchmarks scripts

@@ -30,6 +30,7 @@ _LAZY: dict[str, str] = {
     # drawing
     "DagWidget": "widget",
     "show": "widget",
+    "DagRow": "widget",
     # analysis
     "IdentificationError": "identify",
     "d_separated": "identify",
