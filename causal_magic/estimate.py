@@ -351,7 +351,7 @@ def _plan_term(
             "a causal query needs a graph (dag=G, --dag G) to find what to adjust for, "
             "or an adjustment set (adjust=['Z'], --adjust Z1,Z2)"
         )
-    from .identify import identify, minimal_adjustment_set
+    from .identify import identify_effect, minimal_adjustment_set
 
     observed = {n for n in G.nodes if n in set(columns) and not _hidden(G, n)}
     if w:
@@ -388,7 +388,7 @@ def _plan_term(
             f"so within each stratum of {', '.join(w)} the back-door formula applies"
         )
         return plan
-    ident = identify(G, x=_node_arg(x), y=term.outcome, observed=observed)
+    ident = identify_effect(G, x=_node_arg(x), y=term.outcome, observed=observed)
     plan.identification = ident
     plan.reason = ident.reason
     plan.warnings.extend(getattr(ident, "warnings", ()) or ())

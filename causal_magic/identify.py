@@ -22,7 +22,7 @@ Conventions (see :mod:`causal_magic.graph`)
   on: forced into every adjustment set, into every separating set and into the
   ``given`` set of path queries.  (This is sound for the graph criteria here;
   recovering a population effect from selected data needs more assumptions,
-  which :func:`identify` states as a warning.)
+  which :func:`identify_effect` states as a warning.)
 
 Algorithms
 ----------
@@ -41,7 +41,7 @@ adjacency dicts (Bayes-ball, [1]_) -- the graph is never copied:
 * the front-door criterion is Pearl's [7]_; instruments use the nearest
   separator of [8]_.
 
-When neither adjustment nor the front-door criterion applies, :func:`identify`
+When neither adjustment nor the front-door criterion applies, :func:`identify_effect`
 falls back to the complete ID algorithm of Shpitser & Pearl, in
 :mod:`causal_magic.id_algorithm`.
 
@@ -93,7 +93,7 @@ __all__ = [
     "d_separated",
     "descendants",
     "frontdoor_set",
-    "identify",
+    "identify_effect",
     "implied_independencies",
     "instrumental_variables",
     "is_adjustment_set",
@@ -1825,7 +1825,7 @@ def _blocking_failure(pb: _Problem) -> tuple[str, Path | None]:
     return f"the biasing path {path} cannot be blocked because {because}", path
 
 
-def identify(
+def identify_effect(
     G: nx.DiGraph, x: NodeArg = None, y: NodeArg = None, observed=None, included=None
 ) -> Identification:
     """Decide how P(y | do(x)) is identified from the observed nodes, with the formula.
@@ -1862,11 +1862,11 @@ def identify(
     Examples
     --------
     >>> G = nx.DiGraph([("Talent", "Gear"), ("Talent", "Sound"), ("Gear", "Sound")])
-    >>> r = identify(G, "Gear", "Sound")
+    >>> r = identify_effect(G, "Gear", "Sound")
     >>> r.method, sorted(r.adjustment_set), r.formula
     ('backdoor', ['Talent'], 'Σ_Talent P(Sound | Gear, Talent) P(Talent)')
     >>> G.nodes["Talent"]["role"] = "latent"
-    >>> r = identify(G, "Gear", "Sound")
+    >>> r = identify_effect(G, "Gear", "Sound")
     >>> r.method
     'none'
     >>> print(r.reason)  # doctest: +NORMALIZE_WHITESPACE

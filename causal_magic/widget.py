@@ -11,7 +11,6 @@ described in docs/widget-dom.md.
 
 from __future__ import annotations
 
-import importlib
 import math
 import pathlib
 import uuid
@@ -147,11 +146,7 @@ def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
         "sets": [],
         "error": "",
     }
-    try:  # not `from . import identify`: the package's lazy names include a function `identify`
-        identify = importlib.import_module(".identify", __package__)
-    except ImportError:
-        out["error"] = "the analysis engine (causal_magic.identify) is not available"
-        return out
+    from . import identify  # lazily: the overlay is the widget's only use of the engine
     x, y = tuple(xs), tuple(ys)
     given = tuple(n for n in nodes_with_role(G, "adjusted") if not is_hidden(G, n))
     try:

@@ -42,7 +42,7 @@ def m_bias():
 
 def test_seed_graph_needs_no_adjustment():
     G = dag("Gear -> Sound", treatment="Gear", outcome="Sound")
-    r = idf.identify(G)
+    r = idf.identify_effect(G)
     assert r.method == "backdoor" and r.adjustment_set == frozenset()
     assert r.formula == "P(Sound | Gear)"
     assert idf.minimal_adjustment_set(G) == frozenset()
@@ -51,7 +51,7 @@ def test_seed_graph_needs_no_adjustment():
 def test_reality_adjusts_for_talent_and_says_why(reality):
     assert idf.minimal_adjustment_set(reality) == {"Talent"}
     assert list(idf.adjustment_sets(reality)) == [{"Talent"}]
-    r = idf.identify(reality)
+    r = idf.identify_effect(reality)
     assert (r.method, r.adjustment_set) == ("backdoor", {"Talent"})
     assert r.formula == "Σ_Talent P(Sound | Gear, Talent) P(Talent)"
     assert r.latex == (
@@ -66,7 +66,7 @@ def test_latent_talent_is_not_identifiable_and_the_open_path_is_named(reality):
     reality.nodes["Talent"]["role"] = "latent"
     assert idf.minimal_adjustment_set(reality) is None
     assert list(idf.adjustment_sets(reality)) == []
-    r = idf.identify(reality)
+    r = idf.identify_effect(reality)
     assert r.method == "none"
     assert str(r.open_path) == "Gear <- Talent -> Sound"
     assert r.reason == (
@@ -77,7 +77,7 @@ def test_latent_talent_is_not_identifiable_and_the_open_path_is_named(reality):
 
 def test_unobserved_column_counts_as_latent(reality):
     assert idf.minimal_adjustment_set(reality, observed=["Gear", "Sound"]) is None
-    assert idf.identify(reality, observed=["Gear", "Sound"]).method == "none"
+    assert idf.identify_effect(reality, observed=["Gear", "Sound"]).method == "none"
 
 
 def test_none_and_empty_set_are_different_answers(reality):
@@ -124,7 +124,7 @@ def test_front_door_graph_has_no_adjustment_set_but_a_front_door_set():
     G = dag("U -> X, U -> Y, X -> M -> Y", latent="U", treatment="X", outcome="Y")
     assert idf.minimal_adjustment_set(G) is None
     assert idf.frontdoor_set(G) == {"M"}
-    r = idf.identify(G)
+    r = idf.identify_effect(G)
     assert r.method == "frontdoor" and r.frontdoor_set == {"M"}
     assert r.adjustment_set is None
     assert r.formula == "Σ_M P(M | X) Σ_X' P(Y | X', M) P(X')"
@@ -138,7 +138,7 @@ def test_bidirected_edge_is_a_hidden_confounder_printed_back_as_such():
     assert idf.minimal_adjustment_set(G) is None
     assert idf.frontdoor_set(G) == {"M"}
     assert [str(p) for p in idf.paths(G)] == ["X -> M -> Y", "X <-> Y"]
-    r = idf.identify(G)
+    r = idf.identify_effect(G)
     assert r.method == "frontdoor"
     assert "X <-> Y" in r.reason
 
@@ -146,7 +146,7 @@ def test_bidirected_edge_is_a_hidden_confounder_printed_back_as_such():
 def test_front_door_fails_when_the_mediator_is_confounded_with_the_outcome():
     G = dag("U -> X, U -> Y, X -> M -> Y, V -> M, V -> Y", latent="U V")
     assert idf.frontdoor_set(G, "X", "Y") is None
-    assert idf.identify(G, "X", "Y").method == "none"
+    assert idf.identify_effect(G, "X", "Y").method == "none"
 
 
 def test_two_exposures_two_outcomes_have_two_minimal_sets():
@@ -168,7 +168,7 @@ def test_forced_collider_is_blamed_with_the_path_it_opens(m_bias):
         "m is forced into the adjustment set but adjusting for it opens the biasing path "
         "x <- a -> m <- b -> y, on which it is a collider; no observed set blocks that path"
     )
-    r = idf.identify(m_bias)
+    r = idf.identify_effect(m_bias)
     assert r.method == "none" and problem in r.warnings
 
 
@@ -177,7 +177,7 @@ def test_forced_nodes_are_in_every_set(reality):
     reality.nodes["Age"]["role"] = "adjusted"
     assert idf.minimal_adjustment_set(reality) == {"Talent", "Age"}
     assert list(idf.adjustment_sets(reality)) == [{"Talent", "Age"}]
-    r = idf.identify(reality)
+    r = idf.identify_effect(reality)
     assert r.adjustment_set == {"Talent", "Age"}
     assert "forced" in r.reason
 
@@ -185,7 +185,7 @@ def test_forced_nodes_are_in_every_set(reality):
 def test_selected_node_is_conditioned_on_and_warned_about(reality):
     reality.add_edge("Talent", "Signed")
     reality.nodes["Signed"]["role"] = "selected"
-    r = idf.identify(reality)
+    r = idf.identify_effect(reality)
     assert "Signed" in r.adjustment_set
     assert r.formula == "Σ_Talent P(Sound | Gear, Talent, Signed) P(Talent | Signed)"
     assert any("selected on Signed" in w for w in r.warnings)
@@ -199,13 +199,13 @@ def test_generalized_criterion_accepts_a_harmless_descendant_that_backdoor_refus
 
 def test_optimal_set_prefers_outcome_parents(m_bias):
     assert idf.optimal_adjustment_set(m_bias) == {"b"}
-    assert idf.identify(m_bias).adjustment_set == {"b"}
+    assert idf.identify_effect(m_bias).adjustment_set == {"b"}
 
 
 def test_optimal_set_is_none_when_it_needs_a_latent_node():
     G = dag("a -> x, a -> y, u -> y, x -> y", latent="u")
     assert idf.optimal_adjustment_set(G, "x", "y") is None
-    assert idf.identify(G, "x", "y").adjustment_set == {"a"}
+    assert idf.identify_effect(G, "x", "y").adjustment_set == {"a"}
 
 
 def test_minimum_set_is_smallest_and_respects_costs():
@@ -252,7 +252,7 @@ def test_unknown_treatment_is_named_with_a_suggestion(reality):
 
 def test_treatment_equal_to_outcome_is_refused(reality):
     with pytest.raises(idf.IdentificationError, match="both a treatment and an outcome"):
-        idf.identify(reality, "Gear", "Gear")
+        idf.identify_effect(reality, "Gear", "Gear")
 
 
 def test_cycle_is_refused_and_named():
@@ -260,15 +260,15 @@ def test_cycle_is_refused_and_named():
     with pytest.raises(idf.IdentificationError, match=r"the graph has a cycle: x -> y -> z -> x"):
         idf.minimal_adjustment_set(G, "x", "z")
     with pytest.raises(idf.IdentificationError, match=r"cycle: x -> y -> z -> x"):
-        idf.identify(G, "x", "z")
+        idf.identify_effect(G, "x", "z")
 
 
 def test_missing_roles_say_how_to_give_them():
     G = dag("x -> y")
     with pytest.raises(idf.IdentificationError, match=r"no treatment given.*x="):
-        idf.identify(G)
+        idf.identify_effect(G)
     with pytest.raises(idf.IdentificationError, match="no outcome given"):
-        idf.identify(G, "x")
+        idf.identify_effect(G, "x")
 
 
 def test_identification_error_is_a_value_error():
@@ -313,7 +313,7 @@ def test_answers_are_deterministic_across_insertion_orders():
     edges = [("a", "x"), ("a", "m"), ("b", "m"), ("b", "y"), ("m", "x"), ("m", "y"), ("x", "y")]
     G1, G2 = nx.DiGraph(edges), nx.DiGraph(edges)
     assert list(idf.adjustment_sets(G1, "x", "y")) == list(idf.adjustment_sets(G2, "x", "y"))
-    assert idf.identify(G1, "x", "y") == idf.identify(G2, "x", "y")
+    assert idf.identify_effect(G1, "x", "y") == idf.identify_effect(G2, "x", "y")
 
 
 def test_adjustment_sets_limit_and_all_valid_sets(reality):
@@ -330,7 +330,7 @@ def test_napkin_graph_is_identified_by_the_id_algorithm_only():
     G = dag("W1 -> W2 -> X -> Y", treatment="X", outcome="Y")
     add_bidirected(G, "W1", "X")
     add_bidirected(G, "W1", "Y")
-    r = idf.identify(G)
+    r = idf.identify_effect(G)
     assert r.method == "id" and r.adjustment_set is None and r.frontdoor_set is None
     assert r.formula == ("(Σ_W1 P(W1) P(X | W1, W2) P(Y | W1, W2, X)) / (Σ_W1 P(W1) P(X | W1, W2))")
     assert r.latex.startswith(r"\frac{\sum_{\text{W1}}")
@@ -340,7 +340,7 @@ def test_napkin_graph_is_identified_by_the_id_algorithm_only():
 def test_bow_arc_is_not_identifiable():
     G = dag("X -> Y", treatment="X", outcome="Y")
     add_bidirected(G, "X", "Y")
-    r = idf.identify(G)
+    r = idf.identify_effect(G)
     assert r.method == "none" and r.formula == ""
     assert r.reason == (
         "not identifiable by adjustment or front-door: the biasing path X <-> Y cannot be "
@@ -351,14 +351,14 @@ def test_bow_arc_is_not_identifiable():
 def test_confounded_mediator_is_a_hedge():
     G = dag("X -> M -> Y, X -> Y", treatment="X", outcome="Y")
     add_bidirected(G, "X", "M")
-    assert idf.identify(G).method == "none"
+    assert idf.identify_effect(G).method == "none"
 
 
 def test_no_causal_path_under_confounding_gives_the_marginal():
     G = dag("X, Y", treatment="X", outcome="Y")
     add_bidirected(G, "X", "Y")
     assert idf.frontdoor_set(G) == frozenset()
-    r = idf.identify(G)
+    r = idf.identify_effect(G)
     assert (r.method, r.formula) == ("id", "P(Y)")
 
 

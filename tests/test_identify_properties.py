@@ -436,7 +436,7 @@ def test_every_formula_gives_the_interventional_probability(case, seed):
             formula = ida.Sum(ms, ida.Product((ida.Prob(ms, X), inner)))
             assert abs(value(formula) - truth) < 1e-9  # the inner sum shadows do(x)
 
-    r = idf.identify(G, observed=case.observed)  # roles: the forced nodes count here
+    r = idf.identify_effect(G, observed=case.observed)  # roles: the forced nodes count here
     if r.method == "backdoor":
         zs = tuple(sorted(r.adjustment_set, key=rank.__getitem__))
         formula = ida.Sum(zs, ida.Product((ida.Prob(Y, X + zs), ida.Prob(zs))))

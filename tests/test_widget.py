@@ -460,7 +460,6 @@ def test_an_edit_in_one_widget_reaches_the_other_widgets_of_the_graph_at_once():
 
 
 def test_overlay_marks_causal_and_biasing_edges_and_the_set():
-    pytest.importorskip("causal_magic.identify")
     w = DagWidget(gas())
     o = w.overlay
     assert o["treatment"] == ["Gear"] and o["outcome"] == ["Sound"]
@@ -470,7 +469,6 @@ def test_overlay_marks_causal_and_biasing_edges_and_the_set():
 
 
 def test_overlay_tells_no_valid_set_from_the_empty_set():
-    pytest.importorskip("causal_magic.identify")
     G = nx.DiGraph([("X", "Y")])
     G.nodes["X"]["role"] = "treatment"
     G.nodes["Y"]["role"] = "outcome"
@@ -480,7 +478,6 @@ def test_overlay_tells_no_valid_set_from_the_empty_set():
 
 
 def test_overlay_is_recomputed_on_every_edit():
-    pytest.importorskip("causal_magic.identify")
     G = gas()
     w = DagWidget(G)
     edit(w, "delete_edge", source="Talent", target="Gear")
