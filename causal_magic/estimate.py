@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from .backends import CountTable, UnknownColumnError, columns_of, count_table, engine_of
-from .query import Query, Term, Value, format_name, parse_magic_line, parse_query
+from .query import Query, Term, Value, format_name, parse_query
 
 __all__ = [
     "MAX_FLOAT_LEVELS",
@@ -57,7 +57,6 @@ __all__ = [
     "PositivityError",
     "UnknownValueError",
     "do",
-    "do_from_line",
     "near_match",
 ]
 
@@ -1080,47 +1079,3 @@ def do(
                 )
     return result
 
-
-def do_from_line(
-    line: str,
-    namespace: Mapping[str, object],
-    default_dag: nx.DiGraph | None = None,
-    default_dag_name: str | None = None,
-) -> DoResult:
-    """Run a whole ``%do`` line against a namespace (what the magic does).
-
-    ``--data DF`` and ``--dag G`` are looked up in ``namespace``; without
-    ``--dag`` and ``--adjust``, ``default_dag`` is used.
-    """
-    q, opts = parse_magic_line(line)
-    if not opts.data:
-        frames = [k for k, v in namespace.items() if not k.startswith("_") and engine_of(v)]
-        raise ValueError(
-            "add --data DF after the query"
-            + (f" (tables here: {', '.join(frames[:10])})" if frames else "")
-        )
-    if opts.data not in namespace:
-        frames = [k for k, v in namespace.items() if not k.startswith("_") and engine_of(v)]
-        raise ValueError(
-            f"--data {opts.data}: no such name"
-            + (f" (tables here: {', '.join(frames[:10])})" if frames else "")
-        )
-    data = namespace[opts.data]
-    dag, dag_name = default_dag, default_dag_name
-    if opts.dag:
-        if opts.dag not in namespace:
-            raise ValueError(f"--dag {opts.dag}: no such name")
-        dag, dag_name = namespace[opts.dag], opts.dag
-    elif opts.adjust is not None:
-        dag, dag_name = None, None
-    return do(
-        q,
-        data,
-        dag=dag,
-        adjust=opts.adjust,
-        ci=opts.ci,
-        bootstrap=opts.bootstrap,
-        seed=opts.seed,
-        dag_name=dag_name,
-        positivity=opts.positivity,
-    )

@@ -201,9 +201,18 @@ class CausalMagics(Magics):
             query, options = parse_magic_line(line)
         except QuerySyntaxError as err:
             raise UsageError(format_query_error(err)) from None
-        if not options.data:
-            raise UsageError("%do needs the data: add --data DF after the query")
-        data = self._lookup(options.data, "DataFrame")
+        if not options.data or options.data not in self.shell.user_ns:
+            from .backends import engine_of
+
+            tables = [
+                name
+                for name, value in self.shell.user_ns.items()
+                if not name.startswith("_") and engine_of(value)
+            ]
+            here = f" (tables here: {', '.join(tables[:10])})" if tables else ""
+            missing = f"no DataFrame named {options.data!r}" if options.data else "no --data DF"
+            raise UsageError(f"%do: {missing}{here}; give the data with --data DF")
+        data = self.shell.user_ns[options.data]
         graph, graph_name = self._graph_for(query, options)
         try:
             return estimate_do(

@@ -20,7 +20,6 @@ from causal_magic.estimate import (
     PositivityError,
     UnknownValueError,
     do,
-    do_from_line,
 )
 from causal_magic.graph import GraphError
 
@@ -505,24 +504,6 @@ def test_two_interventions_at_once():
     r = do("P(Y=1 | do(X1=1, X2=0))", df, dag=G)
     assert r.adjustment_set == ("Z",)
     assert abs(r.value - (0.1 + 0.3 + 0.15)) < 0.01
-
-
-# -- the %do line against a namespace ---------------------------------------------------------
-
-
-def test_do_from_line_looks_up_data_and_graph(players, reality):
-    ns = {"df": players, "G2": reality}
-    r = do_from_line(f"{SEED_QUERY} --data df --dag G2", ns)
-    assert round(r.value, 3) == 0.357 and r.graph_name == "G2"
-    r = do_from_line(f"{SEED_QUERY} --data df --adjust Talent", ns, default_dag=reality)
-    assert r.method == "adjustment (user-given)" and r.graph_name is None
-    r = do_from_line(f"{SEED_QUERY} --data df", ns, default_dag=reality, default_dag_name="G2")
-    assert r.graph_name == "G2"
-
-
-def test_do_from_line_names_the_tables_it_could_have_used(players):
-    with pytest.raises(ValueError, match=r"--data dff: no such name \(tables here: df\)"):
-        do_from_line(f"{SEED_QUERY} --data dff", {"df": players, "x": 3})
 
 
 # -- the card ---------------------------------------------------------------------------------
