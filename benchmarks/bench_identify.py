@@ -108,7 +108,7 @@ def main() -> None:
             print(f"  {'speed-up over networkx':<48} {nxt / ours:10.1f}x    (target >= 50x)")
             print(f"  networkx set valid by our test: {idf.is_adjustment_set(G, x, y, zn)}")
         others = [
-            ("identify (O-set, formula, reason)", partial(idf.identify, G, x, y)),
+            ("identify_effect (O-set, formula, reason)", partial(idf.identify_effect, G, x, y)),
             ("minimum_adjustment_set (max-flow)", partial(idf.minimum_adjustment_set, G, x, y)),
             ("adjustment_sets, first 5 minimal", partial(first_sets, G, x, y)),
             ("path_edges (overlay)", partial(idf.path_edges, G, x, y)),

@@ -318,18 +318,19 @@ def _endpoints(G, x, y, roles) -> tuple[tuple, tuple]:
 # small dicts: cut_out[tail] = heads removed, cut_in[head] = tails removed.
 
 
-def _up(pred, seeds, *, block=None, within=None, cut_in=None, seen=None) -> set:
-    """Ancestors of ``seeds``, seeds included (not stepping into ``block``)."""
+def _reach(adj, seeds, block, within, cut, seen) -> set:
+    """Nodes reachable from ``seeds`` along ``adj`` (seeds included), one traversal for both
+    directions: ``adj`` is ``G._pred`` for ancestors, ``G._succ`` for descendants."""
     if seen is None:
         seen = set()
     stack = [s for s in seeds if s not in seen]
     seen.update(stack)
     while stack:
         v = stack.pop()
-        ps = pred[v].keys()
-        if cut_in and v in cut_in:
-            ps = ps - cut_in[v]
-        new = ps - seen
+        nbrs = adj[v].keys()
+        if cut and v in cut:
+            nbrs = nbrs - cut[v]
+        new = nbrs - seen
         if within is not None:
             new &= within
         if block:
@@ -338,26 +339,16 @@ def _up(pred, seeds, *, block=None, within=None, cut_in=None, seen=None) -> set:
             seen |= new
             stack.extend(new)
     return seen
+
+
+def _up(pred, seeds, *, block=None, within=None, cut_in=None, seen=None) -> set:
+    """Ancestors of ``seeds``, seeds included (not stepping into ``block``)."""
+    return _reach(pred, seeds, block, within, cut_in, seen)
 
 
 def _down(succ, seeds, *, block=None, within=None, cut_out=None) -> set:
     """Descendants of ``seeds``, seeds included (not stepping into ``block``)."""
-    seen = set(seeds)
-    stack = list(seen)
-    while stack:
-        v = stack.pop()
-        cs = succ[v].keys()
-        if cut_out and v in cut_out:
-            cs = cs - cut_out[v]
-        new = cs - seen
-        if within is not None:
-            new &= within
-        if block:
-            new -= block
-        if new:
-            seen |= new
-            stack.extend(new)
-    return seen
+    return _reach(succ, seeds, block, within, cut_out, None)
 
 
 def _ball(succ, pred, starts, z, anc_z, cut_out=None, cut_in=None, targets=None):
