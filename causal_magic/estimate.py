@@ -1078,4 +1078,3 @@ def do(
                     "interval, which may therefore be too narrow"
                 )
     return result
-

@@ -147,6 +147,7 @@ def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
         "error": "",
     }
     from . import identify  # lazily: the overlay is the widget's only use of the engine
+
     x, y = tuple(xs), tuple(ys)
     given = tuple(n for n in nodes_with_role(G, "adjusted") if not is_hidden(G, n))
     try:
