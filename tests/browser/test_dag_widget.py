@@ -368,7 +368,6 @@ def test_readonly_and_detached_widgets_refuse_edits_and_say_why(open_notebook):
 # --------------------------------------------------------------------------- 5. Python -> browser
 
 
-@pytest.mark.parametrize("app", ["lab"], indirect=True)
 def test_mutating_the_graph_in_a_cell_redraws_the_widget(open_notebook):
     nb, root = open_dag(open_notebook)
     nb.add_and_run("G.add_edge('Sound', 'X')")
