@@ -1,0 +1,192 @@
+"""The cards a :class:`~causal_magic.fit.FitResult` and a :class:`~causal_magic.fit.Comparison`
+show themselves as.
+
+The verdict first, in words; then every implication the data contradict, each
+with its plain-language reading ("the data say Gear and Sound are still
+associated given Talent; the graph says they are not -- an edge may be
+missing"); then the whole table with the contradicted rows marked; then the
+notes that say how sparse strata and untestable claims were handled.
+
+Same rules as :mod:`causal_magic.do_card`: self-contained HTML, inline CSS on
+the ``--jp-*`` theme variables with fallbacks, ``cm-`` prefixed classes, no
+script, every user string escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .fit import Comparison, FitResult
+
+__all__ = ["render_compare_html", "render_fit_html"]
+
+_CSS = """
+.cm-fit-card{font-family:var(--jp-ui-font-family,system-ui,-apple-system,sans-serif);
+ color:var(--jp-ui-font-color1,inherit);background:var(--jp-layout-color1,transparent);
+ border:1px solid var(--jp-border-color2,rgba(127,127,127,.35));border-radius:8px;
+ padding:12px 16px;margin:4px 0;max-width:860px;line-height:1.45;font-size:13px}
+.cm-fit-card .cm-title{font-size:15px;font-weight:600;margin-bottom:6px}
+.cm-fit-card .cm-verdict{font-size:14px;margin:4px 0 8px}
+.cm-fit-card .cm-ok{color:var(--jp-success-color0,#1e8449);font-weight:600}
+.cm-fit-card .cm-bad{color:var(--jp-error-color0,#c0392b);font-weight:600}
+.cm-fit-card .cm-none{opacity:.8;font-weight:600}
+.cm-fit-card .cm-contradicted{border-left:4px solid var(--jp-error-color0,#c0392b);
+ background:var(--jp-error-color3,rgba(192,57,43,.10));padding:6px 10px;margin:8px 0;
+ border-radius:4px}
+.cm-fit-card .cm-contradicted ul,.cm-fit-card .cm-notes ul{margin:0;padding-left:18px}
+.cm-fit-card .cm-equiv{background:var(--jp-layout-color2,rgba(127,127,127,.08));
+ border-radius:6px;padding:6px 10px;margin:8px 0}
+.cm-fit-card table.cm-tests{border-collapse:collapse;font-size:12px;margin:6px 0}
+.cm-fit-card table.cm-tests th,.cm-fit-card table.cm-tests td{padding:2px 8px;
+ border-bottom:1px solid var(--jp-border-color2,rgba(127,127,127,.3));text-align:right;
+ vertical-align:top}
+.cm-fit-card table.cm-tests th{font-weight:600}
+.cm-fit-card table.cm-tests td.cm-claim,.cm-fit-card table.cm-tests td.cm-text{text-align:left}
+.cm-fit-card table.cm-tests td.cm-claim{font-family:var(--jp-content-font-family,Georgia,serif);
+ white-space:nowrap}
+.cm-fit-card tr.cm-rejected td{background:var(--jp-error-color3,rgba(192,57,43,.10))}
+.cm-fit-card .cm-num{font-variant-numeric:tabular-nums}
+.cm-fit-card .cm-notes{font-size:12px;opacity:.85;margin-top:6px}
+.cm-fit-card .cm-foot{font-size:11px;opacity:.7;margin-top:8px}
+.cm-fit-card details summary{cursor:pointer;font-size:12px;opacity:.85}
+"""
+
+
+def _e(s: object) -> str:
+    return html.escape(str(s), quote=True)
+
+
+def _nan(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _p(v) -> str:
+    if _nan(v):
+        return "—"
+    if v < 1e-4:
+        return f"{v:.1e}".replace("-", "−")
+    return f"{v:.3f}"
+
+
+def _f(v, digits: int = 2) -> str:
+    return "—" if _nan(v) else f"{v:.{digits}f}".replace("-", "−")
+
+
+def _dof(v) -> str:
+    return "—" if _nan(v) else str(int(v))
+
+
+def _rows(df) -> list[dict]:
+    cols = {c: df[c].tolist() for c in df.columns}
+    return [{c: v[i] for c, v in cols.items()} for i in range(len(df))]
+
+
+def _table(df, extra: tuple[str, ...] = (), with_tests: bool = True) -> str:
+    """The tests table; rejected rows marked (class and a word, not colour alone)."""
+    head = ["implication", *extra]
+    if with_tests:
+        head += ["test", "statistic", "dof", "p", "p adjusted", "effect", "n", "verdict", "note"]
+    out = ["<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    for r in _rows(df):
+        cls = ' class="cm-rejected"' if r["rejected"] else ""
+        cells = [f'<td class="cm-claim">{_e(r["independence"])}</td>']
+        cells += [f'<td class="cm-text">{_e(r[c])}</td>' for c in extra]
+        if with_tests:
+            if r["rejected"]:
+                verdict = '<span class="cm-bad">contradicted</span>'
+            elif _nan(r["p_value"]):
+                verdict = '<span class="cm-none">not tested</span>'
+            else:
+                verdict = "not rejected"
+            eff = "" if _nan(r["effect"]) else f"{_e(r['effect_measure'])} {_f(r['effect'])}"
+            cells += [
+                f'<td class="cm-text">{_e(r["test"] or "—")}</td>',
+                f'<td class="cm-num">{_f(r["statistic"])}</td>',
+                f'<td class="cm-num">{_dof(r["dof"])}</td>',
+                f'<td class="cm-num">{_p(r["p_value"])}</td>',
+                f'<td class="cm-num">{_p(r["p_adjusted"])}</td>',
+                f'<td class="cm-num">{eff or "—"}</td>',
+                f'<td class="cm-num">{int(r["n"]):,}</td>',
+                f'<td class="cm-text">{verdict}</td>',
+                f'<td class="cm-text">{_e(r["note"])}</td>',
+            ]
+        out.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    out.append("</tbody>")
+    return f'<table class="cm-tests">{"".join(out)}</table>'
+
+
+def _list(items: list[str], cls: str, title: str) -> str:
+    if not items:
+        return ""
+    lis = "".join(f"<li>{_e(i)}</li>" for i in items)
+    return f'<div class="{cls}" role="note"><b>{_e(title)}</b><ul>{lis}</ul></div>'
+
+
+def render_fit_html(r: FitResult) -> str:
+    """The check_fit card as self-contained HTML (inline CSS, no script)."""
+    name = f" {r.graph_name}" if r.graph_name else ""
+    out = [f'<div class="cm-fit-card"><style>{_CSS}</style>']
+    out.append(f'<div class="cm-title">Does the graph{_e(name)} fit the data?</div>')
+    fits = r.fits
+    cls = "cm-ok" if fits else "cm-none" if fits is None else "cm-bad"
+    out.append(f'<div class="cm-verdict"><span class="{cls}">{_e(r.summary())}</span></div>')
+    out.append(_list(r.readings(), "cm-contradicted", "Contradicted by the data"))
+    if len(r.table):
+        opened = " open" if len(r.table) <= 12 else ""
+        out.append(
+            f"<details{opened}><summary>{len(r.table)} implied independencies "
+            f"(result.table)</summary>{_table(r.table)}</details>"
+        )
+    out.append(_list(r.notes, "cm-notes", "Notes"))
+    bits = [f"graph {_e(r.graph_name)}" if r.graph_name else "graph"]
+    if r.engine:
+        bits.append(_e(r.engine))
+    if r.n_rows:
+        bits.append(f"{r.n_rows:,} rows used")
+    corr = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini-Hochberg"}
+    bits.append(f"alpha {r.alpha:g}, {_e(corr.get(r.correction, 'no correction'))}")
+    if r.latent:
+        bits.append("unmeasured: " + _e(", ".join(r.latent)))
+    out.append(f'<div class="cm-foot">{" · ".join(bits)}</div></div>')
+    return "".join(out)
+
+
+def render_compare_html(c: Comparison) -> str:
+    """The compare card as self-contained HTML (inline CSS, no script)."""
+    a, b = c.names
+    out = [f'<div class="cm-fit-card"><style>{_CSS}</style>']
+    out.append(f'<div class="cm-title">{_e(a)} or {_e(b)}: what can the data tell?</div>')
+    out.append(f'<div class="cm-verdict">{_e(c.verdict)}</div>')
+    eq = "Markov equivalent" if c.equivalent else "undecided" if c.equivalent is None else ""
+    label = f"<b>{_e(eq)}</b> — " if eq else ""
+    out.append(f'<div class="cm-equiv">{label}{_e(c.equivalence)}</div>')
+    if c.has_data:
+        readings = []
+        from .fit import _reading
+
+        for row in _rows(c.table[c.table["rejected"]]):
+            readings.append(f"{row['implied_by']}: {_reading(row)}")
+        out.append(_list(readings, "cm-contradicted", "Contradicted by the data"))
+    if len(c.table):
+        out.append(
+            f"<details open><summary>{len(c.table)} claims only one graph makes "
+            f"(result.table)</summary>"
+            f"{_table(c.table, ('implied_by',), with_tests=c.has_data)}</details>"
+        )
+    if c.shared:
+        out.append(
+            f"<details><summary>{len(c.shared)} claims both make</summary>"
+            + _list(c.shared, "cm-notes", "")
+            + "</details>"
+        )
+    out.append(_list(c.not_comparable, "cm-notes", "Claims about a variable one graph lacks"))
+    out.append(_list(c.notes, "cm-notes", "Notes"))
+    k1, k2 = c.implied_counts
+    out.append(
+        f'<div class="cm-foot">{_e(a)}: {k1} implied independencies · {_e(b)}: {k2} · '
+        f"alpha {c.alpha:g}</div></div>"
+    )
+    return "".join(out)
