@@ -1,0 +1,97 @@
+"""check_fit's error rates on data from the true graph, over many seeds.
+
+Each test simulates from a known DAG with fixed seeds and checks that the
+tests hold their level: the uncorrected per-test rejection rate lies inside a
+binomial band around alpha, and Holm's family-wise rejection rate is at most
+alpha (up to the same band).  Small n, many seeds, a few seconds in all.
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from causal_magic.fit import check_fit, compare
+
+pytest.importorskip("scipy")
+
+ALPHA = 0.05
+SEEDS = 300
+
+
+def _band(p: float, m: int, z: float = 3.5) -> tuple[float, float]:
+    """A two-sided binomial band for a rate over ``m`` trials (about 3.5 standard errors)."""
+    sd = math.sqrt(p * (1 - p) / m)
+    return p - z * sd, p + z * sd
+
+
+#: Four binary variables: A -> B -> C <- D, plus A -> D' ... kept small: three claims.
+TRUE_CAT = nx.DiGraph([("A", "B"), ("B", "C"), ("D", "C")])
+
+
+def _cat_data(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 2, n)
+    b = a ^ (rng.random(n) < 0.25)
+    d = rng.integers(0, 3, n)
+    c = (b + (d == 2) + (rng.random(n) < 0.3)) % 2
+    return pd.DataFrame({"A": a, "B": b.astype(int), "C": c, "D": d})
+
+
+TRUE_NUM = nx.DiGraph([("X", "Y"), ("Y", "Z"), ("W", "Z"), ("W", "V")])
+
+
+def _num_data(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    e = rng.normal(size=(5, n))
+    x = e[0]
+    y = 0.8 * x + e[1]
+    w = e[3]
+    z = 0.7 * y - 0.6 * w + e[2]
+    v = 0.5 * w + e[4]
+    return pd.DataFrame({"X": x, "Y": y, "Z": z, "W": w, "V": v})
+
+
+@pytest.mark.parametrize(
+    ("graph", "simulate", "n"),
+    [(TRUE_CAT, _cat_data, 400), (TRUE_NUM, _num_data, 150)],
+    ids=["categorical-G-test", "numeric-partial-correlation"],
+)
+def test_true_graph_is_rejected_at_about_alpha(graph, simulate, n):
+    per_test = []
+    family = []
+    for seed in range(SEEDS):
+        t = check_fit(graph, simulate(n, seed), alpha=ALPHA).table
+        assert t["p_value"].notna().all()
+        per_test.append((t["p_value"] <= ALPHA).to_numpy())
+        family.append(bool(t["rejected"].any()))
+    per_test = np.array(per_test)
+    m = per_test.size
+    lo, hi = _band(ALPHA, m)
+    assert lo <= per_test.mean() <= hi, (per_test.mean(), (lo, hi))
+    for j in range(per_test.shape[1]):  # each claim on its own, too
+        lo1, hi1 = _band(ALPHA, SEEDS)
+        assert lo1 <= per_test[:, j].mean() <= hi1
+    assert np.mean(family) <= _band(ALPHA, SEEDS)[1]
+    assert per_test.shape[1] >= 3  # a family, so Holm has something to correct
+
+
+def test_uncorrected_family_rate_exceeds_alpha_so_the_correction_matters():
+    family = [
+        bool((check_fit(TRUE_NUM, _num_data(150, s), correction="none").table["rejected"]).any())
+        for s in range(SEEDS)
+    ]
+    holm = [
+        bool(check_fit(TRUE_NUM, _num_data(150, s)).table["rejected"].any()) for s in range(SEEDS)
+    ]
+    assert np.mean(holm) < np.mean(family)
+
+
+def test_wrong_graph_loses_against_the_true_one_at_large_n():
+    wrong = nx.DiGraph([("X", "Y"), ("Z", "Y"), ("W", "Z"), ("W", "V")])  # collider at Y
+    c = compare(TRUE_NUM, wrong, _num_data(4000, 1), names=("true", "wrong"))
+    assert c.verdict.endswith("they favour true.")
