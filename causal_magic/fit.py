@@ -271,8 +271,9 @@ def _reading(row: dict, correction: str = "holm") -> str:
     else:
         said = f"the data say {a} and {b} are associated"
         claim = "the graph says they are independent"
+    ptext = "p < 1e-15" if p < 1e-15 else f"p = {p:.2g}"
     return (
-        f"{said} (p = {p:.2g}{tag}{eff}); {claim} — an edge between them may be missing, "
+        f"{said} ({ptext}{tag}{eff}); {claim} — an edge between them may be missing, "
         "or a common cause of both left out"
         + (f", or {_names(given)} may not block every path between them" if given else "")
         + "."
@@ -438,7 +439,7 @@ def _frame(data, cols: list[str]) -> pd.DataFrame | None:
 
         lf = data.lazy() if isinstance(data, pl.DataFrame) else data
         out = lf.select(cols).collect()
-        return pd.DataFrame({c: out[c].to_list() for c in cols})
+        return pd.DataFrame({c: out[c].to_numpy() for c in cols})
     if engine == "pyarrow":
         return pd.DataFrame({c: data[c].to_pylist() for c in cols})
     if engine == "duckdb":
@@ -1144,7 +1145,7 @@ def compare(
             )
     table = _frame_of(rows, ["implied_by"])
     verdict = _verdict(
-        n1, n2, table, imps1, imps2, shared, equivalent, data is not None, G1, G2, obs1, obs2
+        n1, n2, table, imps1, imps2, silent, equivalent, data is not None, G1, G2, obs1, obs2
     )
     return Comparison(
         (n1, n2),
@@ -1171,9 +1172,16 @@ def _complete_why(G, obs, name) -> str:
     return f"{name} leaves no pair of {vs} separable by measured variables"
 
 
-def _verdict(n1, n2, table, imps1, imps2, shared, equivalent, has_data, G1, G2, obs1, obs2):
+def _verdict(n1, n2, table, imps1, imps2, silent, equivalent, has_data, G1, G2, obs1, obs2):
     apart = f"{n1} and {n2} apart"
     if len(table) == 0:
+        same_vars = {str(n) for n in obs1} == {str(n) for n in obs2}
+        if equivalent is False and same_vars:
+            return (
+                f"No claim in either graph's list separates {apart}, yet their independencies "
+                "differ (see the equivalence line): a test of that particular d-separation "
+                "would."
+            )
         if not imps1 and not imps2:
             why = (
                 f"neither graph implies any conditional independence among its measured "
@@ -1184,17 +1192,24 @@ def _verdict(n1, n2, table, imps1, imps2, shared, equivalent, has_data, G1, G2, 
         else:
             why = (
                 "every conditional independence either graph implies among the variables "
-                "both measure is implied by the other as well"
+                "both measure (one separating set per non-adjacent pair) is implied by the "
+                "other as well"
             )
         head = (
             f"These data cannot tell {apart}"
             if has_data
             else f"No conditional-independence test can tell {apart}"
         )
+        tail = ""
+        if silent:
+            tail = (
+                f" ({len(silent)} claim(s) involve a variable only one graph measures: "
+                "they test that graph alone; see check_fit.)"
+            )
         return (
             f"{head}: {why}. Telling them apart needs other knowledge: an experiment "
             "(intervening on a variable), the time order of the variables, or a variable "
-            "that one graph says is separated from another."
+            "that one graph says is separated from another." + tail
         )
     k1 = int((table["implied_by"] == n1).sum())
     k2 = int((table["implied_by"] == n2).sum())

@@ -45,8 +45,9 @@ _CSS = """
  vertical-align:top}
 .cm-fit-card table.cm-tests th{font-weight:600}
 .cm-fit-card table.cm-tests td.cm-claim,.cm-fit-card table.cm-tests td.cm-text{text-align:left}
-.cm-fit-card table.cm-tests td.cm-claim{font-family:var(--jp-content-font-family,Georgia,serif);
- white-space:nowrap}
+.cm-fit-card table.cm-tests td.cm-claim{white-space:nowrap}
+.cm-fit-card .cm-indep{font-family:"Cambria Math","STIX Two Math","Noto Sans Math",
+ "Segoe UI Symbol","Apple Symbols",serif}
 .cm-fit-card tr.cm-rejected td{background:var(--jp-error-color3,rgba(192,57,43,.10))}
 .cm-fit-card .cm-num{font-variant-numeric:tabular-nums}
 .cm-fit-card .cm-notes{font-size:12px;opacity:.85;margin-top:6px}
@@ -59,6 +60,11 @@ def _e(s: object) -> str:
     return html.escape(str(s), quote=True)
 
 
+def _claim(text: str) -> str:
+    """An implication, escaped, its ⫫ in a math font (few UI fonts carry the glyph)."""
+    return _e(text).replace("⫫", '<span class="cm-indep" title="is independent of">⫫</span>')
+
+
 def _nan(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
@@ -66,6 +72,8 @@ def _nan(v) -> bool:
 def _p(v) -> str:
     if _nan(v):
         return "—"
+    if v < 1e-15:
+        return "< 1e−15"
     if v < 1e-4:
         return f"{v:.1e}".replace("-", "−")
     return f"{v:.3f}"
@@ -92,7 +100,7 @@ def _table(df, extra: tuple[str, ...] = (), with_tests: bool = True) -> str:
     out = ["<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for r in _rows(df):
         cls = ' class="cm-rejected"' if r["rejected"] else ""
-        cells = [f'<td class="cm-claim">{_e(r["independence"])}</td>']
+        cells = [f'<td class="cm-claim">{_claim(r["independence"])}</td>']
         cells += [f'<td class="cm-text">{_e(r[c])}</td>' for c in extra]
         if with_tests:
             if r["rejected"]:
@@ -172,13 +180,13 @@ def render_compare_html(c: Comparison) -> str:
         out.append(_list(readings, "cm-contradicted", "Contradicted by the data"))
     if len(c.table):
         out.append(
-            f"<details open><summary>{len(c.table)} claims only one graph makes "
+            f"<details open><summary>{len(c.table)} claim(s) only one graph makes "
             f"(result.table)</summary>"
             f"{_table(c.table, ('implied_by',), with_tests=c.has_data)}</details>"
         )
     if c.shared:
         out.append(
-            f"<details><summary>{len(c.shared)} claims both make</summary>"
+            f"<details><summary>{len(c.shared)} claim(s) both make</summary>"
             + _list(c.shared, "cm-notes", "")
             + "</details>"
         )

@@ -411,3 +411,20 @@ def test_dask_runs_count_tests_and_says_numeric_ones_are_skipped():
         rtol=1e-9,
     )
     assert any("numeric" in n and "dask" in n for n in got.notes)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import causal_magic.fit as fit
+
+    result = doctest.testmod(fit)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_claims_about_a_variable_one_graph_lacks_are_listed_apart():
+    c = compare(
+        nx.DiGraph([("A", "B"), ("B", "C")]), nx.DiGraph([("A", "B")]), names=("long", "short")
+    )
+    assert c.not_comparable == ["A ⫫ C | B (long; short does not measure C)"]
+    assert "only one graph measures" in c.verdict and c.equivalent is False
