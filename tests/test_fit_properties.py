@@ -95,3 +95,38 @@ def test_wrong_graph_loses_against_the_true_one_at_large_n():
     wrong = nx.DiGraph([("X", "Y"), ("Z", "Y"), ("W", "Z"), ("W", "V")])  # collider at Y
     c = compare(TRUE_NUM, wrong, _num_data(4000, 1), names=("true", "wrong"))
     assert c.verdict.endswith("they favour true.")
+
+
+def _random_dag(rng: np.random.Generator, n: int, p: float) -> nx.DiGraph:
+    order = list("ABCDE"[:n])
+    rng.shuffle(order)
+    G = nx.DiGraph()
+    G.add_nodes_from("ABCDE"[:n])
+    for i in range(n):
+        for j in range(i + 1, n):
+            if rng.random() < p:
+                G.add_edge(order[i], order[j])
+    return G
+
+
+def test_skeleton_and_v_structures_agree_with_every_d_separation():
+    from causal_magic.fit import _dsep_equivalent_mixed
+
+    rng = np.random.default_rng(0)
+    seen = {True: 0, False: 0}
+    for _ in range(150):
+        G1 = _random_dag(rng, 4, 0.5)
+        G2 = G1.copy()
+        for u, v in list(G2.edges):  # reverse some edges when that keeps it acyclic
+            if rng.random() < 0.5:
+                G2.remove_edge(u, v)
+                G2.add_edge(v, u)
+                if not nx.is_directed_acyclic_graph(G2):
+                    G2.remove_edge(v, u)
+                    G2.add_edge(u, v)
+        nodes = sorted(G1.nodes)
+        want = _dsep_equivalent_mixed(G1, G2, nodes, nodes)
+        got = compare(G1, G2).equivalent
+        assert got == want, (list(G1.edges), list(G2.edges))
+        seen[want] += 1
+    assert min(seen.values()) > 10  # both answers were exercised
