@@ -683,6 +683,11 @@ def adjust(p: np.ndarray, method: str = "holm") -> np.ndarray:
     return out
 
 
+def _check_alpha(alpha: float) -> None:
+    if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise ValueError(f"alpha={alpha!r} must be a number between 0 and 1, e.g. 0.05")
+
+
 def _correction(correction: str | None) -> str:
     c = "none" if correction in (None, False) else str(correction).lower()
     c = {"fdr_bh": "bh", "benjamini-hochberg": "bh", "fdr": "bh"}.get(c, c)
@@ -886,6 +891,12 @@ def check_fit(
     from .identify import implied_independencies
 
     correction = _correction(correction)
+    _check_alpha(alpha)
+    if data is None:
+        raise FitError(
+            "check_fit needs data (a table whose columns are the graph's nodes); to list "
+            "the graph's implications without data, use implied_independencies(G)"
+        )
     cols = _prepare(G, data)
     notes: list[str] = []
     obs, lat = _observed(G, cols, notes)
@@ -1065,6 +1076,7 @@ def compare(
     from .identify import d_separated, implied_independencies
 
     correction = _correction(correction)
+    _check_alpha(alpha)
     n1, n2 = names or ("G1", "G2")
     if n1 == n2:
         n1, n2 = f"{n1} (1)", f"{n2} (2)"

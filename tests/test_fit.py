@@ -334,6 +334,12 @@ def test_unknown_graph_and_columns_are_refused_plainly():
         check_fit(nx.DiGraph([("A", "B")]), [1, 2, 3])
     with pytest.raises(ValueError, match="correction"):
         check_fit(nx.DiGraph([("A", "B")]), df, correction="tukey")
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        check_fit(nx.DiGraph([("A", "B")]), df, alpha=5)
+    with pytest.raises(FitError, match="needs data"):
+        check_fit(nx.DiGraph([("A", "B")]), None)
+    with pytest.raises(FitError, match=r"^G2: expected a causal graph"):
+        compare(nx.DiGraph([("A", "B")]), {"A": "B"})
 
 
 def test_misspelt_node_is_latent_with_a_hint():
