@@ -626,14 +626,18 @@ def linear_test(
     out.test = FISHER_Z if single else WILKS
     out.effect_measure = "partial r" if single else "canonical r"
     where = f" once {_names(given)} {'is' if len(given) == 1 else 'are'} accounted for"
+    if n == 0:
+        out.note = f"not testable: no row has values for all of {_names(cols)}" + miss
+        return out
     if p == 0 or q == 0:
         which = a if p == 0 else b
         out.note = f"not testable: {which} does not vary{where if given else ''}" + miss
         return out
     if resid - max(p, q) - 2 <= 0:
         out.note = (
-            f"too few rows to test: {n} rows for {n_strata} strata and {k} numeric "
-            "conditioning columns" + miss
+            f"too few rows to test: {n} rows for {n_strata} "
+            f"{'stratum' if n_strata == 1 else 'strata'} and {k} numeric conditioning "
+            f"column{'' if k == 1 else 's'}" + miss
         )
         return out
     rho = np.clip(np.linalg.svd(Qa.T @ Qb, compute_uv=False), 0.0, 1.0 - 1e-15)
@@ -725,8 +729,10 @@ def _test_rows(data, items, profile, notes) -> list[dict]:
         res = _Test()
         if const:
             lv = profile[const[0]].levels
-            only = f" (only value {lv[0]!r})" if lv else ""
-            res.note = f"not testable: {const[0]} is constant in the data{only}"
+            if lv:
+                res.note = f"not testable: {const[0]} is constant in the data (only {lv[0]!r})"
+            else:
+                res.note = f"not testable: {const[0]} has no values in the data"
         elif all(not profile[v].numeric for v in (a, b, *use_given)):
             res = g_test(data, a, b, use_given)
             used_g = True
@@ -917,7 +923,13 @@ def check_fit(
         )
     used = sorted({str(v) for i in imps for v in (i.a, i.b, *i.given)})
     profile = _profile(data, used)
-    constant = [c for c in used if profile[c].constant]
+    constant = [c for c in used if profile[c].constant and profile[c].levels]
+    empty = [c for c in used if profile[c].constant and not profile[c].levels]
+    if empty:
+        notes.append(
+            f"{_names(empty)} {'has' if len(empty) == 1 else 'have'} no values in the data "
+            "(no rows, or all missing): nothing about it can be tested."
+        )
     if constant:
         notes.append(
             f"{_names(constant)} {'is' if len(constant) == 1 else 'are'} constant in the "

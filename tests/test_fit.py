@@ -434,3 +434,14 @@ def test_claims_about_a_variable_one_graph_lacks_are_listed_apart():
     )
     assert c.not_comparable == ["A ⫫ C | B (long; short does not measure C)"]
     assert "only one graph measures" in c.verdict and c.equivalent is False
+
+
+def test_empty_and_all_missing_columns_are_said_plainly():
+    G = nx.DiGraph([("A", "B"), ("B", "C")])
+    empty = pd.DataFrame({c: pd.Series([], dtype=int) for c in "ABC"})
+    fit = check_fit(G, empty)
+    assert fit.table["note"][0] == "not testable: A has no values in the data"
+    assert fit.fits is None and any("no values" in n for n in fit.notes)
+    nan_a = pd.DataFrame({"A": [np.nan] * 5, "B": [1.0, 2, 1, 2, 1], "C": [0.0, 1, 0, 1, 1]})
+    note = check_fit(G, nan_a).table["note"][0]
+    assert note.startswith("not testable: no row has values for all of A, C and B")
