@@ -56,10 +56,22 @@ def _num_data(n: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"X": x, "Y": y, "Z": z, "W": w, "V": v})
 
 
+TRUE_MIX = nx.DiGraph([("K", "X"), ("X", "Y"), ("K", "W")])
+
+
+def _mix_data(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    k = rng.integers(0, 3, n)
+    x = np.array([0.0, 1.0, -0.5])[k] + rng.normal(size=n)
+    y = 0.7 * x + rng.normal(size=n)
+    w = np.array([0.0, -1.0, 1.0])[k] + rng.normal(size=n)
+    return pd.DataFrame({"K": np.array(["lo", "mid", "hi"])[k], "X": x, "Y": y, "W": w})
+
+
 @pytest.mark.parametrize(
     ("graph", "simulate", "n"),
-    [(TRUE_CAT, _cat_data, 400), (TRUE_NUM, _num_data, 150)],
-    ids=["categorical-G-test", "numeric-partial-correlation"],
+    [(TRUE_CAT, _cat_data, 400), (TRUE_NUM, _num_data, 150), (TRUE_MIX, _mix_data, 150)],
+    ids=["categorical-G-test", "numeric-partial-correlation", "mixed-indicators-Wilks"],
 )
 def test_true_graph_is_rejected_at_about_alpha(graph, simulate, n):
     per_test = []
