@@ -222,3 +222,60 @@ def test_two_graphs_are_drawn_side_by_side(open_notebook):
     left, right = pair.nth(0).bounding_box(), pair.nth(1).bounding_box()
     assert right["x"] >= left["x"] + left["width"] - 1, (left, right)
     assert abs(right["y"] - left["y"]) < 5, (left, right)
+
+
+# --------------------------------------------------------------------------- marks and views
+
+
+def test_latent_nodes_and_edge_labels_are_drawn_distinctly(open_notebook):
+    dag = '%%dag L\nX [exposure]\nY [outcome]\nX -> Y [label="strong"]\nU [latent]\nU -> X, Y'
+    _nb, roots = open_cells(open_notebook, [dag])
+    root = roots.first
+    latent = root.locator('g.cm-node[data-id="U"]')
+    expect(latent).to_have_attribute("data-role", "latent")
+    style = latent.locator("circle").first.evaluate(
+        "c => { const s = getComputedStyle(c); return {dash: s.strokeDasharray, fill: s.fill}; }"
+    )
+    solid = root.locator('g.cm-node[data-id="X"] circle').first.evaluate(
+        "c => getComputedStyle(c).fill"
+    )
+    # Not told apart by colour alone: dashed outline or hollow fill.
+    assert style["dash"] not in ("none", "") or style["fill"] in ("none", "transparent"), style
+    assert style["fill"] != solid
+    expect(root.locator("text.cm-edge-label", has_text="strong")).to_have_count(1)
+
+
+def test_two_views_of_one_widget_agree_at_once(open_notebook):
+    """Displaying one widget twice: a drag in one view moves the node in the other."""
+    show_twice = "import causal_magic\nw = causal_magic.show(G)\ndisplay(w)\ndisplay(w)"
+    nb, _roots = open_cells(open_notebook, [REALITY, show_twice])
+    views = nb.cell_output(2).locator("div.cm-dag")
+    expect(views).to_have_count(2)
+    expect(views.nth(1)).to_have_attribute("data-mode", "live")
+
+    def offset(view) -> tuple[float, float]:
+        svg = view.locator("svg.cm-svg").bounding_box()
+        box = view.locator('g.cm-node[data-id="Gear"] circle').first.bounding_box()
+        return (box["x"] - svg["x"], box["y"] - svg["y"])
+
+    views.nth(1).scroll_into_view_if_needed()
+    before = offset(views.nth(1))
+    first = views.nth(0).locator('g.cm-node[data-id="Gear"] circle').first
+    first.scroll_into_view_if_needed()
+    b = first.bounding_box()
+    x, y = b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
+    page = nb.page
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 3, y + 3, steps=2)
+    page.mouse.move(x + 90, y, steps=10)
+    page.mouse.up()
+    nb.wait_kernel("G.nodes['Gear'].get('pos')", lambda p: p is not None)
+    page.wait_for_function(
+        """([view, x0]) => {
+            const svg = view.querySelector('svg.cm-svg').getBoundingClientRect();
+            const gear = view.querySelector('g.cm-node[data-id="Gear"] circle');
+            return Math.abs((gear.getBoundingClientRect().left - svg.left) - x0) > 20;
+        }""",
+        arg=[views.nth(1).element_handle(), before[0]],
+    )
