@@ -31,8 +31,11 @@ The tests, and why these
   test is Wilks' lambda with Bartlett's chi-square (``dof = p q``), which is
   Fisher's z's big brother and reduces to it for two single columns.
   Linear tests only see linear (mean) dependence -- stated in the notes.
-  Numeric tests read the used columns into memory (pandas, polars, pyarrow,
-  DuckDB); on Dask and PySpark they are skipped and said so.
+  On pandas and pyarrow the test runs on the rows; on polars, DuckDB, Dask
+  and PySpark the engine computes, per cell of the categorical columns, the
+  count, sums and sums of products of the numeric ones (shifted by their
+  means, one extra pass, so nothing cancels), and only that small table comes
+  back -- the same numbers, as the tests check.
 
 p-values come from ``scipy.stats`` (imported when a test runs); the family is
 corrected by Holm's step-down by default (``correction="bonferroni"``,
@@ -429,25 +432,11 @@ def _profile(data, cols: list[str]) -> dict[str, _Column]:
     return out
 
 
-def _frame(data, cols: list[str]) -> pd.DataFrame | None:
-    """The used columns as a pandas frame, or None on a distributed engine."""
-    engine = engine_of(data)
-    if engine == "pandas":
+def _frame(data, cols: list[str]) -> pd.DataFrame:
+    """The used columns of an in-memory table (pandas, pyarrow) as a pandas frame."""
+    if engine_of(data) == "pandas":
         return data[cols]
-    if engine == "polars":
-        import polars as pl
-
-        lf = data.lazy() if isinstance(data, pl.DataFrame) else data
-        out = lf.select(cols).collect()
-        return pd.DataFrame({c: out[c].to_numpy() for c in cols})
-    if engine == "pyarrow":
-        return pd.DataFrame({c: data[c].to_pylist() for c in cols})
-    if engine == "duckdb":
-        from .backends import _quote_sql
-
-        rows = data.project(", ".join(_quote_sql(c) for c in cols)).fetchall()
-        return pd.DataFrame.from_records(rows, columns=cols)
-    return None
+    return pd.DataFrame({c: data[c].to_pylist() for c in cols})
 
 
 # --------------------------------------------------------------------------- tests
@@ -559,17 +548,6 @@ def _indicators(s: pd.Series) -> np.ndarray:
     return (codes[:, None] == np.arange(1, len(uniq))[None, :]).astype(float)
 
 
-def _orth(m: np.ndarray) -> np.ndarray:
-    """Orthonormal basis of the column space (rank by SVD with a relative tolerance)."""
-    if m.shape[1] == 0:
-        return m
-    u, s, _ = np.linalg.svd(m, full_matrices=False)
-    if not len(s) or s[0] == 0:
-        return u[:, :0]
-    rank = int((s > s[0] * 1e-10 * max(m.shape)).sum())
-    return u[:, :rank]
-
-
 def linear_test(
     frame: pd.DataFrame, a: str, b: str, given: Iterable[str], categorical: set[str]
 ) -> _Test:
@@ -577,19 +555,16 @@ def linear_test(
 
     ``categorical`` names the columns that enter as indicators: a categorical
     conditioning set as strata (centring within each cell), a categorical
-    variable under test as ``L - 1`` indicator columns.
+    variable under test as ``L - 1`` indicator columns.  This is the
+    in-memory path (pandas, pyarrow); :func:`linear_test_engine` gets the same
+    numbers from per-cell sums computed by the engine.
     """
-    from scipy import stats
-
     given = list(given)
     cols = [a, b, *given]
     d = frame[cols]
     n_all = len(d)
     d = d.dropna()
-    dropped = n_all - len(d)
     n = len(d)
-    out = _Test(n=n)
-    miss = f"; {dropped:,} rows with missing values left out" if dropped else ""
     cat_z = [g for g in given if g in categorical]
     num_z = [g for g in given if g not in categorical]
 
@@ -601,10 +576,10 @@ def linear_test(
     A, B = block(a), block(b)
     Z = np.column_stack([block(g) for g in num_z]) if num_z else np.zeros((n, 0))
     X = np.column_stack([A, B, Z])
-    if cat_z:
+    if cat_z and n:
         strata = pd.MultiIndex.from_frame(d[cat_z]) if len(cat_z) > 1 else d[cat_z[0]]
         sid, _ = pd.factorize(strata)
-        n_strata = int(sid.max()) + 1 if n else 0
+        n_strata = int(sid.max()) + 1
         sums = np.zeros((n_strata, X.shape[1]))
         np.add.at(sums, sid, X)
         cnt = np.bincount(sid, minlength=n_strata).astype(float)
@@ -612,23 +587,55 @@ def linear_test(
     else:
         n_strata = 1
         X = X - X.mean(axis=0) if n else X
-    p0, q0 = A.shape[1], B.shape[1]
-    A, B, Z = X[:, :p0], X[:, p0 : p0 + q0], X[:, p0 + q0 :]
-    Zb = _orth(Z)
-    k = Zb.shape[1]
-    if k:
-        A = A - Zb @ (Zb.T @ A)
-        B = B - Zb @ (Zb.T @ B)
-    Qa, Qb = _orth(A), _orth(B)
-    p, q = Qa.shape[1], Qb.shape[1]
-    resid = n - n_strata - k  # rows left after removing the conditioning set's fit
+    W = X.T @ X
+    return _linear_from_W(W, n, n_strata, A.shape[1], B.shape[1], a, b, given, n_all - n)
+
+
+def _whiten(M: np.ndarray) -> np.ndarray:
+    """``V`` with ``V.T M V = I`` on M's numerical range (M symmetric, scaled to unit diagonal)."""
+    if M.shape[0] == 0:
+        return np.zeros((0, 0))
+    ev, U = np.linalg.eigh((M + M.T) / 2)
+    keep = ev > 1e-10
+    return U[:, keep] / np.sqrt(ev[keep])
+
+
+def _linear_from_W(W, n, n_strata, p0, q0, a, b, given, dropped) -> _Test:
+    """The linear test from the within-strata cross-product matrix of ``[A, B, Z]``.
+
+    ``W`` is ``Σ (x - mean_stratum)(x - mean_stratum)ᵀ`` over the design columns:
+    ``p0`` columns for ``a``, ``q0`` for ``b``, then the numeric conditioning
+    columns.  The numeric conditioning set is partialled out by a Schur
+    complement; the canonical correlations of what is left give Fisher's z
+    (one column each) or Wilks' lambda.
+    """
+    from scipy import stats
+
+    out = _Test(n=int(n))
+    miss = f"; {dropped:,} rows with missing values left out" if dropped else ""
+    cols = [a, b, *given]
     single = p0 == 1 and q0 == 1
     out.test = FISHER_Z if single else WILKS
     out.effect_measure = "partial r" if single else "canonical r"
-    where = f" once {_names(given)} {'is' if len(given) == 1 else 'are'} accounted for"
     if n == 0:
         out.note = f"not testable: no row has values for all of {_names(cols)}" + miss
         return out
+    scale = np.sqrt(np.clip(np.diag(W), 0.0, None))
+    scale[scale == 0] = 1.0
+    Wn = W / np.outer(scale, scale)  # unit diagonal: tolerances are relative
+    ab = p0 + q0
+    Zz = Wn[ab:, ab:]
+    Vz = _whiten(Zz)
+    k = Vz.shape[1]
+    S = Wn[:ab, :ab]
+    if k:
+        C = Wn[:ab, ab:] @ Vz
+        S = S - C @ C.T
+    Saa, Sbb, Sab = S[:p0, :p0], S[p0:, p0:], S[:p0, p0:]
+    Va, Vb = _whiten(Saa), _whiten(Sbb)
+    p, q = Va.shape[1], Vb.shape[1]
+    resid = n - n_strata - k  # rows left after removing the conditioning set's fit
+    where = f" once {_names(given)} {'is' if len(given) == 1 else 'are'} accounted for"
     if p == 0 or q == 0:
         which = a if p == 0 else b
         out.note = f"not testable: {which} does not vary{where if given else ''}" + miss
@@ -640,10 +647,9 @@ def linear_test(
             f"column{'' if k == 1 else 's'}" + miss
         )
         return out
-    rho = np.clip(np.linalg.svd(Qa.T @ Qb, compute_uv=False), 0.0, 1.0 - 1e-15)
+    rho = np.clip(np.linalg.svd(Va.T @ Sab @ Vb, compute_uv=False), 0.0, 1.0 - 1e-15)
     if single:
-        ra, rb = A[:, 0], B[:, 0]
-        r = float(ra @ rb / math.sqrt((ra @ ra) * (rb @ rb)))
+        r = float(Sab[0, 0] / math.sqrt(Saa[0, 0] * Sbb[0, 0]))
         r = max(min(r, 1 - 1e-15), -1 + 1e-15)
         zstat = math.atanh(r) * math.sqrt(resid - 2)
         out.statistic, out.effect = zstat, r
@@ -656,6 +662,170 @@ def linear_test(
         out.p_value = float(stats.chi2.sf(out.statistic, p * q))
     out.note = miss.lstrip("; ")
     return out
+
+
+# -- the same test from sums the engine computes -----------------------------------------
+
+
+def _moments(data, keys: list[str], nums: list[str]) -> tuple[pd.DataFrame, int]:
+    """Per cell of ``keys``: ``n``, ``s{i}`` = Σ x_i and ``q{i}_{j}`` = Σ x_i x_j (i ≤ j).
+
+    Rows with a missing value in any used column are left out (and counted);
+    the numeric columns are shifted by their means first (one more pass), so
+    that the within-cell sums of squares do not cancel catastrophically.
+    Only the small table comes back to Python.
+    """
+    engine = engine_of(data)
+    pairs = [(i, j) for i in range(len(nums)) for j in range(i, len(nums))]
+    fn = {"polars": _moments_polars, "duckdb": _moments_duckdb, "dask": _moments_dask}
+    fn["pyspark"] = _moments_spark
+    small, n_all = fn[engine](data, keys, nums, pairs)
+    small = small.reset_index(drop=True)
+    return small, int(n_all - small["n"].sum())
+
+
+def _moments_polars(data, keys, nums, pairs):
+    import polars as pl
+
+    lf = data.lazy() if isinstance(data, pl.DataFrame) else data
+    n_all = lf.select(pl.len()).collect().item()
+    ok = [pl.col(c).is_not_null() for c in keys + nums]
+    ok += [pl.col(c).cast(pl.Float64).is_not_nan() for c in nums]
+    lf = lf.filter(pl.all_horizontal(ok)) if ok else lf
+    x = {i: pl.col(c).cast(pl.Float64) for i, c in enumerate(nums)}
+    if nums:
+        means = lf.select([x[i].mean().alias(f"m{i}") for i in x]).collect().row(0)
+        x = {i: x[i] - (means[i] or 0.0) for i in x}
+    aggs = [pl.len().alias("n")] + [x[i].sum().alias(f"s{i}") for i in x]
+    aggs += [(x[i] * x[j]).sum().alias(f"q{i}_{j}") for i, j in pairs]
+    out = (lf.group_by(keys).agg(aggs) if keys else lf.select(aggs)).collect()
+    return pd.DataFrame({c: out[c].to_list() for c in out.columns}), n_all
+
+
+def _moments_duckdb(rel, keys, nums, pairs):
+    from .backends import _quote_sql as q
+
+    n_all = rel.aggregate("count(*)").fetchall()[0][0]
+    ok = [f"{q(c)} IS NOT NULL" for c in keys + nums]
+    ok += [f"NOT isnan(CAST({q(c)} AS DOUBLE))" for c in nums]
+    if ok:
+        rel = rel.filter(" AND ".join(ok))
+    x = {i: f"CAST({q(c)} AS DOUBLE)" for i, c in enumerate(nums)}
+    if nums:
+        means = rel.aggregate(", ".join(f"avg({x[i]})" for i in x)).fetchall()[0]
+        x = {i: f"({x[i]} - {float(means[i] or 0.0)!r})" for i in x}
+    aggs = ["count(*) AS n"] + [f"sum({x[i]}) AS s{i}" for i in x]
+    aggs += [f"sum({x[i]} * {x[j]}) AS q{i}_{j}" for i, j in pairs]
+    group = ", ".join(q(c) for c in keys)
+    out = rel.aggregate(", ".join(([group] if keys else []) + aggs), group)
+    return pd.DataFrame.from_records(out.fetchall(), columns=out.columns), n_all
+
+
+def _moments_dask(ddf, keys, nums, pairs):
+    d = ddf[keys + nums]
+    n_all = int(d.shape[0].compute())
+    d = d.dropna()
+    frame = d[keys].assign(n=1) if keys else d[[]].assign(n=1)
+    if nums:
+        means = d[nums].astype("float64").mean().compute()
+        xs = [d[c].astype("float64") - float(means[c]) for c in nums]
+        frame = frame.assign(**{f"s{i}": x for i, x in enumerate(xs)})
+        frame = frame.assign(**{f"q{i}_{j}": xs[i] * xs[j] for i, j in pairs})
+    if keys:
+        out = frame.groupby(keys, observed=True).sum().compute().reset_index()
+    else:
+        out = frame.sum().compute().to_frame().T
+    return out, n_all
+
+
+def _moments_spark(sdf, keys, nums, pairs):
+    from pyspark.sql import functions as F
+
+    n_all = sdf.count()
+    cond = None
+    for c in keys + nums:
+        ok = F.col(f"`{c}`").isNotNull()
+        if c in nums:
+            ok = ok & ~F.isnan(F.col(f"`{c}`").cast("double"))
+        cond = ok if cond is None else cond & ok
+    if cond is not None:
+        sdf = sdf.filter(cond)
+    x = {i: F.col(f"`{c}`").cast("double") for i, c in enumerate(nums)}
+    if nums:
+        means = sdf.agg(*[F.avg(x[i]) for i in x]).collect()[0]
+        x = {i: x[i] - F.lit(float(means[i] or 0.0)) for i in x}
+    aggs = [F.count(F.lit(1)).alias("n")] + [F.sum(x[i]).alias(f"s{i}") for i in x]
+    aggs += [F.sum(x[i] * x[j]).alias(f"q{i}_{j}") for i, j in pairs]
+    grouped = sdf.groupBy(*[F.col(f"`{c}`") for c in keys]) if keys else sdf.groupBy()
+    rows = grouped.agg(*aggs).collect()
+    names = keys + ["n"] + [f"s{i}" for i in x] + [f"q{i}_{j}" for i, j in pairs]
+    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=names), n_all
+
+
+def linear_test_engine(data, a: str, b: str, given: Iterable[str], categorical: set[str]):
+    """:func:`linear_test` from per-cell sums the engine computes (polars, DuckDB, Dask, Spark).
+
+    The categorical columns are the group-by keys; in each cell the indicator
+    columns are constant, so the cross-products of the design follow from the
+    cell's count, sums and sums of products of the numeric columns.
+    """
+    given = list(given)
+    cols = [a, b, *given]
+    keys = [c for c in cols if c in categorical]
+    nums = [c for c in cols if c not in categorical]
+    mom, dropped = _moments(data, keys, nums)
+    mom = mom[mom["n"] > 0].reset_index(drop=True)
+    n_g = mom["n"].to_numpy(dtype=float)
+    G = len(mom)
+    # design columns: (kind, payload) -- ("ind", (key, level)) or ("num", index in nums)
+    design: list[tuple[str, object]] = []
+    blocks = []
+    for col in (a, b):
+        start = len(design)
+        if col in categorical:
+            levels = sorted(set(mom[col].tolist()), key=lambda v: (str(type(v)), v))
+            design += [("ind", (col, lv)) for lv in levels[1:]]
+        else:
+            design.append(("num", nums.index(col)))
+        blocks.append(len(design) - start)
+    design += [("num", nums.index(g)) for g in given if g not in categorical]
+    D = len(design)
+    T = np.zeros((G, D))  # Σ x over each cell
+    C = np.zeros((G, D, D))  # Σ x xᵀ over each cell
+    ind = np.zeros((G, D))
+    for j, (kind, what) in enumerate(design):
+        if kind == "ind":
+            col, lv = what
+            ind[:, j] = (mom[col] == lv).to_numpy(dtype=float)
+            T[:, j] = ind[:, j] * n_g
+        else:
+            T[:, j] = mom[f"s{what}"].to_numpy(dtype=float)
+    for j, (kj, wj) in enumerate(design):
+        for m, (km, wm) in enumerate(design):
+            if kj == "ind" and km == "ind":
+                v = ind[:, j] * ind[:, m] * n_g
+            elif kj == "ind":
+                v = ind[:, j] * T[:, m]
+            elif km == "ind":
+                v = ind[:, m] * T[:, j]
+            else:
+                i1, i2 = sorted((wj, wm))
+                v = mom[f"q{i1}_{i2}"].to_numpy(dtype=float)
+            C[:, j, m] = v
+    cat_z = [g for g in given if g in categorical]
+    if cat_z and G:
+        sid, _ = pd.factorize(pd.MultiIndex.from_frame(mom[cat_z]))
+    else:
+        sid = np.zeros(G, dtype=np.int64)
+    n_strata = int(sid.max()) + 1 if G else 0
+    W = np.zeros((D, D))
+    for s in range(n_strata):
+        m = sid == s
+        ns = n_g[m].sum()
+        ts = T[m].sum(axis=0)
+        W += C[m].sum(axis=0) - np.outer(ts, ts) / ns
+    n = int(n_g.sum())
+    return _linear_from_W(W, n, max(n_strata, 1), blocks[0], blocks[1], a, b, given, dropped)
 
 
 def adjust(p: np.ndarray, method: str = "holm") -> np.ndarray:
@@ -718,7 +888,6 @@ def _test_rows(data, items, profile, notes) -> list[dict]:
     rows = []
     frames: dict[tuple, pd.DataFrame | None] = {}
     used_linear = used_g = False
-    skipped_engine = 0
     for imp, extra in items:
         a, b = str(imp.a), str(imp.b)
         given = [str(g) for g in sorted(imp.given, key=str)]
@@ -738,19 +907,14 @@ def _test_rows(data, items, profile, notes) -> list[dict]:
             used_g = True
         else:
             key = (a, b, *use_given)
-            if key not in frames:
-                frames[key] = _frame(data, list(key))
-            frame = frames[key]
-            if frame is None:
-                res.note = (
-                    "not tested: numeric tests need pandas, polars, pyarrow or DuckDB data, "
-                    f"not {engine}"
-                )
-                skipped_engine += 1
-            else:
-                cats = {v for v in key if not profile[v].numeric}
-                res = linear_test(frame, a, b, use_given, cats)
-                used_linear = True
+            cats = {v for v in key if not profile[v].numeric}
+            if engine in ("pandas", "pyarrow"):  # in memory already: test on the rows
+                if key not in frames:
+                    frames[key] = _frame(data, list(key))
+                res = linear_test(frames[key], a, b, use_given, cats)
+            else:  # sums per cell, computed by the engine
+                res = linear_test_engine(data, a, b, use_given, cats)
+            used_linear = True
         if const_z and not const:
             res.note = "; ".join(
                 x
@@ -784,12 +948,11 @@ def _test_rows(data, items, profile, notes) -> list[dict]:
             "a categorical variable under test has more than two values); categorical columns "
             "enter as indicators, a categorical conditioning set as its strata. These tests "
             "see linear association only."
-        )
-    if skipped_engine:
-        notes.append(
-            f"{skipped_engine} test(s) with numeric columns were not run: on {engine} only "
-            "count-based (categorical) tests run inside the engine; bin the numeric columns "
-            "(or pass pandas/polars data) to test them."
+            + (
+                f" Computed from per-cell counts, sums and sums of products returned by {engine}."
+                if engine not in ("pandas", "pyarrow")
+                else ""
+            )
         )
     return rows
 
