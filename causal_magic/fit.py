@@ -580,8 +580,9 @@ def linear_test(
         strata = pd.MultiIndex.from_frame(d[cat_z]) if len(cat_z) > 1 else d[cat_z[0]]
         sid, _ = pd.factorize(strata)
         n_strata = int(sid.max()) + 1
-        sums = np.zeros((n_strata, X.shape[1]))
-        np.add.at(sums, sid, X)
+        sums = np.column_stack(
+            [np.bincount(sid, weights=X[:, j], minlength=n_strata) for j in range(X.shape[1])]
+        ).reshape(n_strata, X.shape[1])
         cnt = np.bincount(sid, minlength=n_strata).astype(float)
         X = X - sums[sid] / cnt[sid, None]
     else:
