@@ -131,6 +131,14 @@ class FitResult:
         """``(a, b)`` of each rejected implication -- the node pairs to mark on a drawing."""
         return [(r.a, r.b) for r in self.contradicted.itertuples()]
 
+    def marks(self) -> list[dict]:
+        """What a drawing needs to mark each contradicted claim: ``a``, ``b``, ``given``
+        (node names) and ``text`` (the plain-language reading, for a tooltip)."""
+        return [
+            {"a": row["a"], "b": row["b"], "given": list(row["given"]), "text": text}
+            for row, text in zip(_records(self.contradicted), self.readings(), strict=True)
+        ]
+
     @property
     def tested(self) -> int:
         return int(self.table["p_value"].notna().sum())

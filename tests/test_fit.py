@@ -206,6 +206,8 @@ def test_graph_missing_a_needed_edge_is_rejected_at_large_n():
     rejected = set(map(tuple, fit.contradicted[["a", "b"]].to_numpy()))
     assert ("B", "C") in rejected and fit.fits is False
     assert ("B", "C") in fit.contradicted_pairs
+    mark = next(m for m in fit.marks() if (m["a"], m["b"]) == ("B", "C"))
+    assert mark["given"] == [] and mark["text"].startswith("the data say B and C")
     reading = next(r for r in fit.readings() if r.startswith("the data say B and C"))
     assert "the graph says they are independent" in reading and "edge" in reading
     assert check_fit(nx.DiGraph([("A", "B"), ("B", "C"), ("D", "C")]), df).fits is True
