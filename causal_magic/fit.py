@@ -1095,6 +1095,15 @@ def check_fit(
         )
     used = sorted({str(v) for i in imps for v in (i.a, i.b, *i.given)})
     profile = _profile(data, used)
+    nums = [c for c in used if profile[c].numeric]
+    if nums:
+        cats = [c for c in used if not profile[c].numeric]
+        notes.append(
+            f"Treated as numeric: {_names(nums)}"
+            + (f"; as categorical: {_names(cats)}" if cats else "")
+            + f" (text, booleans and integers with at most {MAX_INT_LEVELS} values are "
+            "categorical)."
+        )
     constant = [c for c in used if profile[c].constant and profile[c].levels]
     empty = [c for c in used if profile[c].constant and not profile[c].levels]
     if empty:
