@@ -462,3 +462,15 @@ def test_empty_and_all_missing_columns_are_said_plainly():
     nan_a = pd.DataFrame({"A": [np.nan] * 5, "B": [1.0, 2, 1, 2, 1], "C": [0.0, 1, 0, 1, 1]})
     note = check_fit(G, nan_a).table["note"][0]
     assert note.startswith("not testable: no row has values for all of A, C and B")
+
+
+def test_seed_with_talent_unmeasured_is_still_indistinguishable():
+    reality = REALITY.copy()
+    reality.nodes["Talent"]["role"] = "latent"  # the blog: "we're not going to measure Talent"
+    c = compare(GAS, reality, _players()[["Gear", "Sound"]], names=("GAS", "Reality"))
+    assert c.verdict.startswith("These data cannot tell GAS and Reality apart")
+    assert c.equivalent is True and "equality constraints" in c.equivalence
+    no_edge = nx.DiGraph([("Talent", "Gear"), ("Talent", "Sound")])
+    c2 = compare(GAS, no_edge, _players()[["Gear", "Sound"]], names=("GAS", "Confounded"))
+    assert "Confounded leaves no pair of Gear and Sound separable" in c2.verdict
+    assert c2.equivalent is True

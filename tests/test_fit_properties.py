@@ -142,3 +142,31 @@ def test_skeleton_and_v_structures_agree_with_every_d_separation():
         assert got == want, (list(G1.edges), list(G2.edges))
         seen[want] += 1
     assert min(seen.values()) > 10  # both answers were exercised
+
+
+def _awkward_frame(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    """Columns of every awkward kind: few levels, floats, text, constants, gaps."""
+    makers = [
+        lambda: rng.integers(0, 3, n),
+        lambda: rng.normal(size=n),
+        lambda: np.array(["x", "y", "z"])[rng.integers(0, 3, n)],
+        lambda: np.full(n, 7),
+        lambda: np.where(rng.random(n) < 0.3, np.nan, rng.normal(size=n)),
+        lambda: rng.integers(0, 50, n),
+        lambda: rng.random(n) < 0.5,
+    ]
+    return pd.DataFrame({c: makers[rng.integers(0, len(makers))]() for c in "ABCDE"})
+
+
+def test_any_graph_on_awkward_data_gives_honest_rows_and_no_crash():
+    rng = np.random.default_rng(5)
+    for _ in range(120):
+        G = _random_dag(rng, 5, 0.35)
+        df = _awkward_frame(rng, int(rng.integers(0, 40)))
+        fit = check_fit(G, df)
+        t = fit.table
+        p = t["p_value"]
+        assert ((p >= 0) & (p <= 1) | p.isna()).all()
+        assert not (t["rejected"] & p.isna()).any()  # no verdict without a test
+        assert (t.loc[p.isna(), "note"].str.len() > 0).all()  # an untested row says why
+        assert fit._repr_html_().count("<script") == 0
