@@ -79,11 +79,15 @@ COLUMNS = [
     "p_value",
     "effect",
     "effect_measure",
+    "ci_low",
+    "ci_high",
     "p_adjusted",
     "rejected",
     "n",
     "note",
 ]
+
+_FLOATS = ("statistic", "dof", "p_value", "effect", "ci_low", "ci_high", "p_adjusted")
 
 G_TEST = "G-test"
 FISHER_Z = "partial correlation (Fisher z)"
@@ -106,7 +110,9 @@ class FitResult:
     plain-language lines a reader needs to trust it (what was latent, how
     sparse strata were handled, what was skipped and why).  ``rejected`` is
     decided on ``p_adjusted`` at ``alpha``; a row with no test has NaN
-    p-values and ``rejected`` False.
+    p-values and ``rejected`` False.  ``effect`` is Cramér's V (G-test),
+    the partial correlation (Fisher z, with a 95% interval in
+    ``ci_low``/``ci_high``) or the largest canonical correlation (Wilks).
     """
 
     table: pd.DataFrame
@@ -458,6 +464,8 @@ class _Test:
     p_value: float = math.nan
     effect: float = math.nan
     effect_measure: str = ""
+    ci_low: float = math.nan
+    ci_high: float = math.nan
     n: int = 0
     note: str = ""
 
@@ -662,6 +670,8 @@ def _linear_from_W(W, n, n_strata, p0, q0, a, b, given, dropped) -> _Test:
         r = max(min(r, 1 - 1e-15), -1 + 1e-15)
         zstat = math.atanh(r) * math.sqrt(resid - 2)
         out.statistic, out.effect = zstat, r
+        half = 1.959963984540054 / math.sqrt(resid - 2)  # 95% interval on Fisher's z scale
+        out.ci_low, out.ci_high = math.tanh(math.atanh(r) - half), math.tanh(math.atanh(r) + half)
         out.p_value = float(2 * stats.norm.sf(abs(zstat)))
     else:
         lam = float(np.prod(1 - rho**2))
@@ -940,6 +950,8 @@ def _test_rows(data, items, profile, notes) -> list[dict]:
             p_value=res.p_value,
             effect=res.effect,
             effect_measure=res.effect_measure,
+            ci_low=res.ci_low,
+            ci_high=res.ci_high,
             n=res.n,
             note=res.note,
         )
@@ -975,7 +987,7 @@ def _frame_of(rows: list[dict], extra_cols: list[str] = ()) -> pd.DataFrame:
         if c not in df:
             df[c] = np.nan
     df = df[cols]
-    for c in ("statistic", "dof", "p_value", "effect", "p_adjusted"):
+    for c in _FLOATS:
         df[c] = df[c].astype(float)
     df["rejected"] = df["rejected"].astype(bool)
     df["n"] = df["n"].astype("int64")
@@ -983,7 +995,7 @@ def _frame_of(rows: list[dict], extra_cols: list[str] = ()) -> pd.DataFrame:
 
 
 def _dtype(c: str):
-    if c in ("statistic", "dof", "p_value", "effect", "p_adjusted"):
+    if c in _FLOATS:
         return float
     if c == "rejected":
         return bool
@@ -1342,6 +1354,8 @@ def compare(
                     "p_value": math.nan,
                     "effect": math.nan,
                     "effect_measure": "",
+                    "ci_low": math.nan,
+                    "ci_high": math.nan,
                     "p_adjusted": math.nan,
                     "rejected": False,
                     "n": 0,

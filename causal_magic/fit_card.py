@@ -110,6 +110,8 @@ def _table(df, extra: tuple[str, ...] = (), with_tests: bool = True) -> str:
             else:
                 verdict = "not rejected"
             eff = "" if _nan(r["effect"]) else f"{_e(r['effect_measure'])} {_f(r['effect'])}"
+            if eff and not _nan(r.get("ci_low")):
+                eff += f" [{_f(r['ci_low'])}, {_f(r['ci_high'])}]"
             cells += [
                 f'<td class="cm-text">{_e(r["test"] or "—")}</td>',
                 f'<td class="cm-num">{_f(r["statistic"])}</td>',

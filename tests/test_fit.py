@@ -154,6 +154,11 @@ def test_partial_correlation_matches_numpy_regression_residuals():
     assert res.effect == pytest.approx(r, abs=1e-12)
     assert res.statistic == pytest.approx(z, rel=1e-9)
     assert res.p_value == pytest.approx(2 * scipy_stats.norm.sf(abs(z)), rel=1e-9)
+    half = scipy_stats.norm.ppf(0.975) / math.sqrt(300 - 2 - 3)
+    assert (res.ci_low, res.ci_high) == (
+        pytest.approx(math.tanh(math.atanh(r) - half)),
+        pytest.approx(math.tanh(math.atanh(r) + half)),
+    )
 
 
 def test_categorical_conditioning_set_enters_as_indicators():
