@@ -44,6 +44,8 @@ _CSS = """
  border-bottom:1px solid var(--jp-border-color2,rgba(127,127,127,.3));text-align:right;
  vertical-align:top}
 .cm-fit-card table.cm-tests th{font-weight:600}
+.cm-fit-card table.cm-tests th.cm-text{text-align:left}
+.cm-fit-card table.cm-tests td.cm-verdict-cell{white-space:nowrap}
 .cm-fit-card table.cm-tests td.cm-claim,.cm-fit-card table.cm-tests td.cm-text{text-align:left}
 .cm-fit-card table.cm-tests td.cm-claim{white-space:nowrap}
 .cm-fit-card .cm-indep{font-family:"Cambria Math","STIX Two Math","Noto Sans Math",
@@ -97,7 +99,11 @@ def _table(df, extra: tuple[str, ...] = (), with_tests: bool = True) -> str:
     head = ["implication", *extra]
     if with_tests:
         head += ["test", "statistic", "dof", "p", "p adjusted", "effect", "n", "verdict", "note"]
-    out = ["<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    text_cols = {"implication", "test", "verdict", "note", *extra}
+    ths = "".join(
+        f'<th class="cm-text">{_e(h)}</th>' if h in text_cols else f"<th>{_e(h)}</th>" for h in head
+    )
+    out = [f"<thead><tr>{ths}</tr></thead><tbody>"]
     for r in _rows(df):
         cls = ' class="cm-rejected"' if r["rejected"] else ""
         cells = [f'<td class="cm-claim">{_claim(r["independence"])}</td>']
@@ -109,6 +115,7 @@ def _table(df, extra: tuple[str, ...] = (), with_tests: bool = True) -> str:
                 verdict = '<span class="cm-none">not tested</span>'
             else:
                 verdict = "not rejected"
+            n_text = f"{int(r['n']):,}" if r["n"] else "—"
             eff = "" if _nan(r["effect"]) else f"{_e(r['effect_measure'])} {_f(r['effect'])}"
             if eff and not _nan(r.get("ci_low")):
                 eff += f" [{_f(r['ci_low'])}, {_f(r['ci_high'])}]"
@@ -119,8 +126,8 @@ def _table(df, extra: tuple[str, ...] = (), with_tests: bool = True) -> str:
                 f'<td class="cm-num">{_p(r["p_value"])}</td>',
                 f'<td class="cm-num">{_p(r["p_adjusted"])}</td>',
                 f'<td class="cm-num">{eff or "—"}</td>',
-                f'<td class="cm-num">{int(r["n"]):,}</td>',
-                f'<td class="cm-text">{verdict}</td>',
+                f'<td class="cm-num">{n_text}</td>',
+                f'<td class="cm-text cm-verdict-cell">{verdict}</td>',
                 f'<td class="cm-text">{_e(r["note"])}</td>',
             ]
         out.append(f"<tr{cls}>{''.join(cells)}</tr>")
