@@ -107,14 +107,18 @@ cells = [
     ),
     code("dict(Reality.nodes(data=True))"),
     md(
-        "And the other way round: change the graph in Python and every drawing of it follows "
-        "after the cell runs. The widget's badge says when the graph no longer matches its "
-        "cell, and offers the edited graph as `%%dag` text to paste back:"
+        "And the other way round: change a graph in Python and every drawing of it follows "
+        "after the cell runs. Here is a fresh graph to play with:"
+    ),
+    code("%%dag Practice\nPractice -> Talent -> Sound"),
+    md(
+        "Add an edge from Python: the drawing above redraws, and its badge says the graph no "
+        "longer matches its cell, offering the edited graph as `%%dag` text to paste back. "
+        "`cm.parse_dag` is the same language as a plain function:"
     ),
     code(
-        'Practice = cm.parse_dag("Practice -> Talent")  # a plain function, same language\n'
-        "Reality.add_edges_from(Practice.edges)\n"
-        "print(cm.to_dsl(Reality))"
+        'Practice.add_edges_from(cm.parse_dag("Practice -> Gear -> Sound").edges)\n'
+        "print(cm.to_dsl(Practice))"
     ),
     md(
         "## How sure are we?\n\n"
