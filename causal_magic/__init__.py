@@ -55,6 +55,12 @@ _LAZY: dict[str, str] = {
     "mutilated_graph": "identify",
     "ancestors": "identify",
     "descendants": "identify",
+    # does the graph fit the data?
+    "check_fit": "fit",
+    "compare": "fit",
+    "FitResult": "fit",
+    "Comparison": "fit",
+    "FitError": "fit",
     # estimation
     "parse_query": "query",
     "QuerySyntaxError": "query",

@@ -78,6 +78,18 @@ class CausalMagics(Magics):
         "--dsl", action="store_true", help="print the graph as edge-language text (line magic)"
     )
     @argument("--dot", action="store_true", help="print the graph as Graphviz DOT (line magic)")
+    @argument(
+        "--check",
+        metavar="DF",
+        help="test the graph's implied independencies against a table; two graphs: compare them",
+    )
+    @argument("--alpha", type=float, default=0.05, help="significance level for --check")
+    @argument(
+        "--correction",
+        choices=("holm", "bonferroni", "bh", "none"),
+        default="holm",
+        help="multiple-testing correction for --check (default holm)",
+    )
     @line_cell_magic
     def dag(self, line: str, cell: str | None = None):
         """Define a causal graph from edge text (``%%dag``), or show graphs (``%dag``).
@@ -98,14 +110,18 @@ class CausalMagics(Magics):
 
             %dag G G2 --title GAS --title Reality   # side by side
             %dag G --dagitty                        # DAGitty text (also --dsl, --dot)
+            %dag G --check df                       # do the data contradict the graph?
+            %dag GAS Reality --check df             # which graph do the data prefer?
         """
         args = parse_argstring(self.dag, line)
         if cell is None:
             return self._show_graphs(args)
         if len(args.names) != 1:
             raise UsageError("%%dag takes one graph name, e.g. %%dag G")
-        if args.dagitty or args.dsl or args.dot:
-            raise UsageError("--dagitty/--dsl/--dot belong to the line magic: %dag NAME --dagitty")
+        if args.dagitty or args.dsl or args.dot or args.check:
+            raise UsageError(
+                "--dagitty/--dsl/--dot/--check belong to the line magic: %dag NAME --dagitty"
+            )
         name = args.names[0]
         _check_name(name)
         graph = self._parse_cell(cell)
@@ -145,8 +161,10 @@ class CausalMagics(Magics):
             self.dag_names.remove(name)
         self.dag_names.append(name)
 
-    def _show_graphs(self, args) -> None:
+    def _show_graphs(self, args):
         graphs = [self._graph(n) for n in args.names]
+        if args.check:
+            return self._check(args, graphs)
         writers = _chosen_writers(args)
         if writers:
             for name, graph in zip(args.names, graphs, strict=True):
@@ -172,6 +190,44 @@ class CausalMagics(Magics):
             )
         )
         return None
+
+    def _check(self, args, graphs: list[nx.DiGraph]):
+        """``%dag G --check DF`` tests G's implications; with two graphs, compares them."""
+        from .fit import check_fit, compare
+
+        if len(graphs) > 2:
+            raise UsageError("%dag --check DF takes one graph (check) or two (compare)")
+        data = self._table(args.check)
+        try:
+            if len(graphs) == 1:
+                return check_fit(
+                    graphs[0],
+                    data,
+                    alpha=args.alpha,
+                    correction=args.correction,
+                    graph_name=args.names[0],
+                )
+            return compare(
+                *graphs,
+                data,
+                alpha=args.alpha,
+                correction=args.correction,
+                names=tuple(args.names),
+            )
+        except ValueError as err:
+            raise UsageError(f"%dag --check: {err}") from None
+
+    def _table(self, name: str | None, option: str = "--data DF"):
+        """The table named ``name``; a wrong or missing name lists the tables there are."""
+        ns = self.shell.user_ns
+        if name and name in ns:
+            return ns[name]
+        from .backends import engine_of
+
+        tables = [n for n, v in ns.items() if not n.startswith("_") and engine_of(v)]
+        here = f" (tables here: {', '.join(tables[:10])})" if tables else ""
+        missing = f"no DataFrame named {name!r}" if name else f"no {option}"
+        raise UsageError(f"{missing}{here}; give the data with {option}")
 
     # -- %do ---------------------------------------------------------------
 
@@ -201,18 +257,10 @@ class CausalMagics(Magics):
             query, options = parse_magic_line(line)
         except QuerySyntaxError as err:
             raise UsageError(format_query_error(err)) from None
-        if not options.data or options.data not in self.shell.user_ns:
-            from .backends import engine_of
-
-            tables = [
-                name
-                for name, value in self.shell.user_ns.items()
-                if not name.startswith("_") and engine_of(value)
-            ]
-            here = f" (tables here: {', '.join(tables[:10])})" if tables else ""
-            missing = f"no DataFrame named {options.data!r}" if options.data else "no --data DF"
-            raise UsageError(f"%do: {missing}{here}; give the data with --data DF")
-        data = self.shell.user_ns[options.data]
+        try:
+            data = self._table(options.data)
+        except UsageError as err:
+            raise UsageError(f"%do: {err}") from None
         graph, graph_name = self._graph_for(query, options)
         try:
             return estimate_do(

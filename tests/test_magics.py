@@ -211,3 +211,42 @@ def test_do_not_identifiable_gives_no_number(ip, players, reality):
         ip.run_cell("%%dag G2\n" + reality)
     with pytest.raises(UsageError, match=r"Gear <- Talent -> Sound"):
         ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data seen")
+
+
+# -- %dag --check ------------------------------------------------------------------
+
+
+def test_check_says_the_seed_data_cannot_tell_gas_from_reality(ip, players, reality):
+    ip.user_ns["players"] = players
+    with capture_output():
+        ip.run_cell("%%dag GAS\nGear [treatment]\nSound [outcome]\nGear -> Sound")
+        ip.run_cell("%%dag Reality\n" + reality)
+    result = ip.run_line_magic("dag", "GAS Reality --check players")
+    assert "cannot tell GAS and Reality apart" in result.verdict
+    assert "<" in result._repr_html_()
+
+
+def test_check_finds_a_missing_edge(ip):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 2, 5000)
+    b = (rng.random(5000) < 0.2 + 0.6 * a).astype(int)
+    c = (rng.random(5000) < 0.2 + 0.6 * a).astype(int)  # A -> C, which the graph leaves out
+    ip.user_ns["df"] = pd.DataFrame({"A": a, "B": b, "C": c})
+    with capture_output():
+        ip.run_cell("%%dag Chain\nA -> B -> C")
+    result = ip.run_line_magic("dag", "Chain --check df")
+    assert result.fits is False
+    assert list(result.table["independence"]) == ["A ⫫ C | B"]
+
+
+def test_check_needs_a_table_and_at_most_two_graphs(ip, players):
+    ip.user_ns["players"] = players
+    with capture_output():
+        ip.run_cell("%%dag G\nA -> B")
+    with pytest.raises(UsageError, match=r"no DataFrame named 'nope' \(tables here: players\)"):
+        ip.run_line_magic("dag", "G --check nope")
+    with pytest.raises(UsageError, match=r"one graph .* or two"):
+        ip.run_line_magic("dag", "G G G --check players")
