@@ -30,6 +30,10 @@ CAUSAL_COLOR = "#009e73"
 BIASING_COLOR = "#d55e00"
 LABEL_COLOR = "#a67c00"
 RING_COLOR = "#333333"
+#: A contradicted implication (``DagWidget.show_fit``): red, dash-dot, with a "≠" glyph.
+FIT_COLOR = "#c0392b"
+FIT_DASH = "9 4 2 4"
+FIT_GLYPH = "\u2260"
 
 
 def role_color(role: str | None) -> str:
@@ -127,6 +131,44 @@ def bidirected_path(x1: float, y1: float, x2: float, y2: float, r: float) -> str
     return f"M{sx:.1f},{sy:.1f}Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"
 
 
+def fit_mark_shape(
+    x1: float, y1: float, x2: float, y2: float, r: float
+) -> tuple[str, float, float]:
+    """Path and glyph point of a fit mark between two circles (mirrors js/fitmarks.js).
+
+    Bent to the left of a→b (a ``<->`` bends right), far enough that the curve and its
+    glyph pass beside a node lying between the two (A -> B -> C drawn in one column).
+    """
+    dx, dy = x2 - x1, y2 - y1
+    dist = math.hypot(dx, dy) or 1.0
+    apex = max(2.5 * r, 0.2 * dist)  # how far the curve's middle is from the chord
+    nx_, ny_ = dy / dist, -dx / dist  # left of a->b (screen y grows downwards)
+    cx, cy = (x1 + x2) / 2 + nx_ * 2 * apex, (y1 + y2) / 2 + ny_ * 2 * apex
+
+    def on_circle(x: float, y: float) -> tuple[float, float]:
+        ddx, ddy = cx - x, cy - y
+        d = math.hypot(ddx, ddy) or 1.0
+        return x + ddx / d * r, y + ddy / d * r
+
+    sx, sy = on_circle(x1, y1)
+    ex, ey = on_circle(x2, y2)
+    mx, my = 0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey
+    return f"M{sx:.1f},{sy:.1f}Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}", mx, my
+
+
+def group_fit_marks(marks: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, str]]:
+    """``(a, b, tooltip)`` once per unordered pair, in first-seen order; texts joined."""
+    pairs: dict[frozenset, list] = {}
+    for m in marks:
+        key = frozenset((m["a"], m["b"]))
+        if key in pairs:
+            if m.get("text"):
+                pairs[key][2].append(m["text"])
+        else:
+            pairs[key] = [m["a"], m["b"], [m["text"]] if m.get("text") else []]
+    return [(a, b, "\n".join(texts)) for a, b, texts in pairs.values()]
+
+
 def bounds(nodes: Sequence[Mapping[str, Any]], r: float = NODE_RADIUS) -> tuple[float, ...]:
     """``(min_x, min_y, max_x, max_y)`` of the node circles plus room for labels."""
     if not nodes:
@@ -162,6 +204,7 @@ def render_svg(
     width: int | None = None,
     height: int | None = None,
     overlay: Mapping[str, Any] | None = None,
+    fit_marks: Sequence[Mapping[str, Any]] = (),
     static_id: str = "",
     note: str = "",
 ) -> str:
@@ -174,6 +217,10 @@ def render_svg(
     ``overlay`` is the widget's overlay trait: ``causal``/``biasing`` edge lists and the
     ``minimal`` adjustment set; causal edges are drawn solid and thick, biasing ones
     dashed, in two colours, and the set's nodes get a ring.
+
+    ``fit_marks`` (the widget's trait, from ``DagWidget.show_fit``) are the contradicted
+    implications: a red dash-dot curve between the pair with a "≠" glyph in the middle and
+    the reading as its ``<title>``, under the nodes.
     """
     r = NODE_RADIUS
     nodes = list(data.get("nodes", []))
@@ -255,6 +302,22 @@ def render_svg(
         )
         if e.get("label"):
             labels.append(((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2 - 8, e["label"]))
+    for a_id, b_id, text in group_fit_marks(fit_marks):
+        a, b = by_id.get(a_id), by_id.get(b_id)
+        if a is None or b is None:
+            continue
+        d, mx, my = fit_mark_shape(a["x"], a["y"], b["x"], b["y"], r)
+        out.append(
+            f'<g class="cm-fit-mark-group"><title>{escape(text)}</title>'
+            f'<path class="cm-fit-mark" d="{d}" fill="none" stroke="{FIT_COLOR}" '
+            f'stroke-width="2.5" stroke-dasharray="{FIT_DASH}" '
+            f"data-a={quoteattr(a_id)} data-b={quoteattr(b_id)}/>"
+            f'<circle cx="{mx:.1f}" cy="{my:.1f}" r="9" fill="#ffffff" stroke="{FIT_COLOR}" '
+            f'stroke-width="1.5"/>'
+            f'<text x="{mx:.1f}" y="{my:.1f}" dy="0.35em" text-anchor="middle" '
+            f'font-family="sans-serif" font-size="14" font-weight="bold" '
+            f'fill="{FIT_COLOR}">{FIT_GLYPH}</text></g>'
+        )
     for x, y, text in labels:
         out.append(
             f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-family="sans-serif" '

@@ -164,6 +164,15 @@ def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
     return out
 
 
+def _structure(G: nx.DiGraph) -> tuple[frozenset, frozenset, frozenset]:
+    """What a fit check depends on: nodes, edges and which nodes are latent (unmeasured).
+
+    Positions, labels and the other roles are left out: moving a node keeps its marks.
+    """
+    latent = frozenset(n for n, d in G.nodes(data=True) if d.get("role") == "latent")
+    return frozenset(G.nodes), frozenset(G.edges), latent
+
+
 def _default_height(nodes: Sequence[dict], title: str) -> int:
     _x0, y0, _x1, y1 = bounds(nodes, NODE_RADIUS)
     return int(min(max(y1 - y0 + 60 + (TITLE_BAND if title else 0), 220), 640))
@@ -217,6 +226,9 @@ class DagWidget(anywidget.AnyWidget):
     static_ids = t.List(
         t.Unicode(), help="ids of static copies of this drawing that live views hide"
     ).tag(sync=True)
+    fit_marks = t.List(
+        t.Dict(), help="contradicted implications to mark: a, b, given, text (see show_fit)"
+    ).tag(sync=True)
 
     def __init__(
         self,
@@ -263,6 +275,8 @@ class DagWidget(anywidget.AnyWidget):
         self._undo: list[tuple[Snapshot, dict, str]] = []
         self._redo: list[tuple[Snapshot, dict, str]] = []
         self.scale = _layout.choose_scale(graph)
+        self._fit_structure: tuple | None = None
+        self.fit_marks = []  # they described the graph this widget drew before
         self.refresh()
         if self._fixed_height is None:
             self.height = _default_height(self.nodes, self.title)
@@ -320,7 +334,11 @@ class DagWidget(anywidget.AnyWidget):
         data = drawing_data(G, self._px)
         fp = sync.fingerprint(G)
         dirty = fp != self._cell_fp
+        stale_marks = self._fit_structure is not None and self._fit_structure != _structure(G)
         with self.hold_sync():
+            if stale_marks:
+                self.fit_marks = []
+                self._fit_structure = None
             self.nodes = data["nodes"]
             self.edges = data["edges"]
             self.bidirected = data["bidirected"]
@@ -353,6 +371,60 @@ class DagWidget(anywidget.AnyWidget):
         except Exception as err:  # e.g. a cycle made from Python: say so, do not break drawing
             return header + f"\n# cannot write this graph as text: {err}"
 
+    # -- fit marks -----------------------------------------------------------------------
+
+    def show_fit(self, result: Any) -> DagWidget:
+        """Mark on the drawing each implication the data contradict; returns ``self``.
+
+        ``result`` is a ``causal_magic.fit.FitResult`` (``check_fit(G, data)``), or the
+        list its ``marks()`` returns: dicts with ``a``, ``b`` (two different nodes of the
+        graph), ``given`` (node names) and ``text`` (the reading, shown as a tooltip).  The
+        whole list is validated before anything is shown; a bad mark raises ``ValueError``
+        and leaves the current marks as they are.  The marks describe the graph as it was
+        checked, so they are cleared when its structure changes (docs/state-model.md §8).
+        """
+        raw = result.marks() if hasattr(result, "marks") else result
+        if isinstance(raw, (str, bytes, dict)) or not isinstance(raw, (list, tuple)):
+            raise TypeError(
+                "show_fit() takes a FitResult (from check_fit) or a list of marks, "
+                f"got {type(result).__name__}"
+            )
+        marks = [self._fit_mark(i, m) for i, m in enumerate(raw)]
+        with self.hold_sync():
+            self.fit_marks = marks
+            self._fit_structure = _structure(self._graph) if marks else None
+        for fallback in self._fallbacks:
+            fallback.update()
+        return self
+
+    def _fit_mark(self, i: int, mark: Any) -> dict[str, Any]:
+        where = f"show_fit: mark {i}"
+        if not isinstance(mark, dict):
+            raise ValueError(f"{where} must be a dict with a, b, given, text; got {mark!r:.80}")
+        G = self._graph
+
+        def node(value: Any, what: str) -> str:
+            key = sync.node_key(G, value) if isinstance(value, str) else None
+            if key is None and not isinstance(value, str) and value in G:
+                key = value  # a non-string node name, as check_fit gives it back
+            if key is None or is_hidden(G, key):
+                raise ValueError(
+                    f"{where}: {what} {value!r:.60} is not a node of the graph "
+                    f"(nodes: {', '.join(map(str, list(visible_nodes(G))[:12]))})"
+                )
+            return str(key)
+
+        a, b = node(mark.get("a"), "a"), node(mark.get("b"), "b")
+        if a == b:
+            raise ValueError(f"{where}: a and b are both {a!r}; a mark joins two nodes")
+        given = mark.get("given", [])
+        if isinstance(given, (str, bytes)) or not isinstance(given, (list, tuple)):
+            raise ValueError(f"{where}: 'given' must be a list of node names, got {given!r:.60}")
+        text = mark.get("text", "")
+        if not isinstance(text, str):
+            raise ValueError(f"{where}: 'text' must be a string, got {type(text).__name__}")
+        return {"a": a, "b": b, "given": [node(g, "given") for g in given], "text": text}
+
     # -- export ------------------------------------------------------------------------
 
     def to_svg(self, static_id: str = "", note: str = "") -> str:
@@ -363,6 +435,7 @@ class DagWidget(anywidget.AnyWidget):
             width=self.width or None,
             height=self.height or None,
             overlay=self.overlay,
+            fit_marks=self.fit_marks,
             static_id=static_id,
             note=note,
         )
