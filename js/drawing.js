@@ -4,6 +4,7 @@
 
 import { select } from "d3-selection";
 import { bidirectedPath, edgePath, labelPoint, textLines } from "./geometry.js";
+import { FIT_GLYPH, markShapes } from "./fitmarks.js";
 import { edgeClassifier, setMembers } from "./overlay.js";
 
 let counter = 0;
@@ -32,6 +33,7 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
   const background = svg.append("rect").attr("class", "cm-background");
   const viewport = svg.append("g").attr("class", "cm-viewport");
   const edgesG = viewport.append("g").attr("class", "cm-edges");
+  const marksG = viewport.append("g").attr("class", "cm-fit-marks");
   const nodesG = viewport.append("g").attr("class", "cm-nodes");
   const temp = viewport.append("path").attr("class", "cm-temp-edge").style("display", "none");
   let titleSel = null;
@@ -40,6 +42,8 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
   const incident = new Map(); // id -> [{kind, el, datum}]
   let nodes = [];
   let held = null; // id of the node being dragged: keep its on-screen position
+  let fitMarks = []; // the widget's fit_marks trait
+  let marked = new Set(); // ids of nodes that a fit mark touches
   const marker = (cls) => `url(#${uid}-${cls || "plain"})`;
 
   function colorOf(role) {
@@ -85,6 +89,37 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
       if (t.empty()) t = g.append("text").attr("class", "cm-edge-label");
       t.text(label);
     } else if (!t.empty()) t.remove();
+  }
+
+  /** Draw the contradicted implications (under the nodes). The tooltip is a <title>,
+   *  set with .text(): the reading comes from Python and is never parsed as HTML. */
+  function drawMarks() {
+    const shapes = markShapes(fitMarks, pos, radius);
+    marked = new Set(shapes.flatMap((m) => [m.a, m.b]));
+    marksG
+      .selectAll("g.cm-fit-mark-group")
+      .data(shapes, (m) => m.key)
+      .join((enter) => {
+        const g = enter.append("g").attr("class", "cm-fit-mark-group");
+        g.append("title");
+        g.append("path").attr("class", "cm-fit-mark");
+        g.append("circle").attr("class", "cm-fit-glyph-bg").attr("r", 9);
+        g.append("text").attr("class", "cm-fit-glyph").attr("dy", "0.35em").text(FIT_GLYPH);
+        return g;
+      })
+      .each(function (m) {
+        const g = select(this);
+        g.select("title").text(m.text);
+        g.select("path.cm-fit-mark").attr("d", m.d).attr("data-a", m.a).attr("data-b", m.b);
+        g.select("circle.cm-fit-glyph-bg").attr("cx", m.mx).attr("cy", m.my);
+        g.select("text.cm-fit-glyph").attr("x", m.mx).attr("y", m.my);
+      });
+  }
+
+  /** Replace the fit marks (list of {a, b, given, text}) and draw them. */
+  function setMarks(marks) {
+    fitMarks = Array.isArray(marks) ? marks : [];
+    drawMarks();
   }
 
   /** Draw `data` ({nodes, edges, bidirected}) with `overlay` and the current `selection`. */
@@ -150,6 +185,8 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
         addIncident(d.b, item);
       });
 
+    drawMarks();
+
     nodesG
       .selectAll("g.cm-node")
       .data(nodes, (d) => d.id)
@@ -209,6 +246,7 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
       if (item.kind === "edge") drawEdge(item.g, item.d);
       else drawBidirected(item.g, item.d);
     }
+    if (marked.has(id)) drawMarks();
   }
 
   function setTitle(title, width) {
@@ -239,6 +277,7 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
     viewport,
     background,
     update,
+    setMarks,
     moveNode,
     setTitle,
     showTemp,

@@ -479,6 +479,7 @@ function render({ model, el: host }) {
   // -- model events -----------------------------------------------------------------------
   function full() {
     layoutBox();
+    drawing.setMarks(model.get("fit_marks"));
     redraw();
     bindNodes();
     drawPanel();
@@ -489,6 +490,7 @@ function render({ model, el: host }) {
     bindNodes();
     drawPanel();
   });
+  onModel("change:fit_marks", () => drawing.setMarks(model.get("fit_marks")));
   onModel("change:title change:width change:height", () => {
     layoutBox();
     if (autoFit) fit();
