@@ -200,22 +200,36 @@ class CausalMagics(Magics):
         data = self._table(args.check)
         try:
             if len(graphs) == 1:
-                return check_fit(
+                result = check_fit(
                     graphs[0],
                     data,
                     alpha=args.alpha,
                     correction=args.correction,
                     graph_name=args.names[0],
                 )
-            return compare(
-                *graphs,
-                data,
-                alpha=args.alpha,
-                correction=args.correction,
-                names=tuple(args.names),
-            )
+            else:
+                return compare(
+                    *graphs,
+                    data,
+                    alpha=args.alpha,
+                    correction=args.correction,
+                    names=tuple(args.names),
+                )
         except ValueError as err:
             raise UsageError(f"%dag --check: {err}") from None
+        if result.marks():  # the drawing, with the contradicted pairs marked, above the card
+            display(
+                _show(
+                    graphs[0],
+                    name=args.names[0],
+                    title=_one_title(args.title),
+                    width=args.width,
+                    height=args.height,
+                    layout=args.layout,
+                    readonly=args.readonly,
+                ).show_fit(result)
+            )
+        return result
 
     def _table(self, name: str | None, option: str = "--data DF"):
         """The table named ``name``; a wrong or missing name lists the tables there are."""
