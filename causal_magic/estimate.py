@@ -340,7 +340,7 @@ def _plan_term(
             path = _path_text(check.open_path)
             plan.reason = f"{zs} is NOT a valid adjustment set in {graph_name}: {check.reason}"
             plan.warnings.append(
-                f"the given set {zs} is not a valid adjustment set in {graph_name}"
+                f"{zs} (the set given) is not a valid adjustment set in {graph_name}"
                 + (f": the path {path} stays open" if path else f": {check.reason}")
                 + "; the number below is not a causal effect under this graph"
             )
