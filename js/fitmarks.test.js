@@ -46,3 +46,17 @@ test("only marks whose two nodes are drawn get a shape", () => {
   assert.equal(shapes[0].text, "t");
   assert.match(shapes[0].d, /^M[-\d.]+,[-\d.]+Q/);
 });
+
+test("the live curve is the static SVG's curve (causal_magic/svg.py fit_mark_shape)", () => {
+  // Expected values printed by causal_magic.svg.fit_mark_shape for the same arguments.
+  const cases = [
+    [[0, 0, 0, 200, 26], "M20.6,15.9Q130.0,100.0 20.6,184.1", 75.304, 100.0],
+    [[10, 20, 150, 90, 26], "M32.0,6.1Q138.1,-61.3 148.0,64.1", 114.05, -13.099],
+    [[300, 40, -20, 260, 20], "M294.2,59.1Q228.0,278.0 -0.1,261.4", 187.539, 219.148],
+  ];
+  for (const [[x1, y1, x2, y2, r], d, mx, my] of cases) {
+    const s = markShape({ x: x1, y: y1 }, { x: x2, y: y2 }, r);
+    assert.equal(s.d, d);
+    assert.ok(Math.abs(s.mx - mx) < 0.01 && Math.abs(s.my - my) < 0.01, `${s.mx},${s.my}`);
+  }
+});
