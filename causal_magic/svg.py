@@ -225,7 +225,13 @@ def render_svg(
     r = NODE_RADIUS
     nodes = list(data.get("nodes", []))
     by_id = {n["id"]: n for n in nodes}
-    x0, y0, x1, y1 = bounds(nodes, r)
+    marks = []
+    for a_id, b_id, text in group_fit_marks(fit_marks):
+        a, b = by_id.get(a_id), by_id.get(b_id)
+        if a is not None and b is not None:
+            marks.append((a_id, b_id, text, *fit_mark_shape(a["x"], a["y"], b["x"], b["y"], r)))
+    # The marks' glyphs stand beside the nodes: the picture must include them.
+    x0, y0, x1, y1 = bounds([*nodes, *({"x": m[4], "y": m[5]} for m in marks)], r)
     if note and x1 - x0 < 7 * len(note):  # room for the note under a narrow graph
         grow = (7 * len(note) - (x1 - x0)) / 2
         x0, x1 = x0 - grow, x1 + grow
@@ -302,11 +308,7 @@ def render_svg(
         )
         if e.get("label"):
             labels.append(((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2 - 8, e["label"]))
-    for a_id, b_id, text in group_fit_marks(fit_marks):
-        a, b = by_id.get(a_id), by_id.get(b_id)
-        if a is None or b is None:
-            continue
-        d, mx, my = fit_mark_shape(a["x"], a["y"], b["x"], b["y"], r)
+    for a_id, b_id, text, d, mx, my in marks:
         out.append(
             f'<g class="cm-fit-mark-group"><title>{escape(text)}</title>'
             f'<path class="cm-fit-mark" d="{d}" fill="none" stroke="{FIT_COLOR}" '

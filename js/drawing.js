@@ -44,6 +44,7 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
   let held = null; // id of the node being dragged: keep its on-screen position
   let fitMarks = []; // the widget's fit_marks trait
   let marked = new Set(); // ids of nodes that a fit mark touches
+  let markPoints = []; // glyph points of the drawn marks: part of the drawing's extent
   const marker = (cls) => `url(#${uid}-${cls || "plain"})`;
 
   function colorOf(role) {
@@ -96,6 +97,7 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
   function drawMarks() {
     const shapes = markShapes(fitMarks, pos, radius);
     marked = new Set(shapes.flatMap((m) => [m.a, m.b]));
+    markPoints = shapes.map((m) => ({ x: m.mx, y: m.my }));
     marksG
       .selectAll("g.cm-fit-mark-group")
       .data(shapes, (m) => m.key)
@@ -287,5 +289,7 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
     },
     position: (id) => pos.get(id),
     nodes: () => nodes.map((n) => ({ ...n, ...pos.get(n.id) })),
+    /** Points the view must include (fit, export): the nodes and the fit marks' glyphs. */
+    extent: () => [...nodes.map((n) => pos.get(n.id) ?? n), ...markPoints],
   };
 }

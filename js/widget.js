@@ -200,7 +200,7 @@ function render({ model, el: host }) {
   function fit() {
     const { width, height } = size();
     const title = model.get("title");
-    const t = fitTransform(bounds(drawing.nodes(), radius), width, height, {
+    const t = fitTransform(bounds(drawing.extent(), radius), width, height, {
       top: title ? TITLE_BAND : 0,
     });
     svg.call(zoomer.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
@@ -449,7 +449,7 @@ function render({ model, el: host }) {
     fit();
   });
   listen(bLayout, "click", () => send(edit("relayout", { layout: "layered" })));
-  const exportSvg = () => svgString(svgEl, drawing.nodes(), { radius, title: model.get("title") });
+  const exportSvg = () => svgString(svgEl, drawing.extent(), { radius, title: model.get("title") });
   const fileBase = () => model.get("name") || "dag";
   listen(bSvg, "click", () =>
     download(new Blob([exportSvg()], { type: "image/svg+xml" }), `${fileBase()}.svg`),

@@ -182,3 +182,12 @@ def test_check_magic_without_a_contradiction_shows_only_the_card(ip):
     with capture_output():
         ip.run_cell("%dag G --check df")
     assert len(list(sync.widgets_for(G))) == n
+
+
+def test_the_static_picture_is_wide_enough_for_the_marks_glyph(missing_edge_data):
+    w = widget_with_marks(missing_edge_data)
+    svg = w.to_svg()
+    vx, vy, vw, vh = map(float, re.search(r'viewBox="([^"]+)"', svg)[1].split())
+    glyph = re.search(r'<circle cx="([-\d.]+)" cy="([-\d.]+)" r="9"', svg)
+    gx, gy = float(glyph[1]), float(glyph[2])
+    assert vx + 9 < gx < vx + vw - 9 and vy + 9 < gy < vy + vh - 9

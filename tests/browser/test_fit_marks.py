@@ -7,9 +7,13 @@ clears the mark (docs/state-model.md §8b).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 DATA = """import numpy as np, pandas as pd
 rng = np.random.default_rng(7)
@@ -39,6 +43,8 @@ def test_check_marks_the_contradicted_pair_and_an_added_edge_clears_it(open_note
     group = root.locator("g.cm-fit-mark-group")
     expect(group.locator("text.cm-fit-glyph")).to_have_text("\u2260")
     expect(group.locator("title")).to_contain_text("A and C")
+    ARTIFACTS.mkdir(exist_ok=True)
+    root.screenshot(path=str(ARTIFACTS / "fit-marks-lab.png"))
 
     nb.add_and_run("G.add_edge('A', 'C')")
     expect(root.locator("path.cm-fit-mark")).to_have_count(0)
