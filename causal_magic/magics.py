@@ -111,6 +111,7 @@ class CausalMagics(Magics):
             %dag G G2 --title GAS --title Reality   # side by side
             %dag G --dagitty                        # DAGitty text (also --dsl, --dot)
             %dag G --check df                       # do the data contradict the graph?
+                                                    # (if so, the drawing marks the pairs)
             %dag GAS Reality --check df             # which graph do the data prefer?
         """
         args = parse_argstring(self.dag, line)
