@@ -17,20 +17,6 @@ from causal_magic import backends
 from causal_magic.backends import UnknownColumnError, count_table
 from causal_magic.estimate import do
 
-SEED = Path("/work/shared/seed/player_data.csv")
-
-
-def _players() -> pd.DataFrame:
-    rows = (
-        [("High", "Fancy", "Great")] * 5
-        + [("High", "Fancy", "Bad")] * 2
-        + [("Low", "Fancy", "Bad")]
-        + [("High", "Cheap", "Bad")]
-        + [("Low", "Cheap", "Great")] * 2
-        + [("Low", "Cheap", "Bad")] * 5
-    )
-    return pd.DataFrame(rows, columns=["Talent", "Gear", "Sound"])
-
 
 def _by_groupby(df: pd.DataFrame, by: list[str], value: str | None = None) -> pd.DataFrame:
     """The reference: plain pandas group-by over complete rows."""
@@ -59,8 +45,8 @@ def _normalise(frame: pd.DataFrame, by: list[str]) -> list[tuple]:
 # -- pandas fast path ------------------------------------------------------------------
 
 
-def test_seed_count_table_has_the_six_cells():
-    t = count_table(_players(), ["Talent", "Gear", "Sound"])
+def test_seed_count_table_has_the_six_cells(players):
+    t = count_table(players, ["Talent", "Gear", "Sound"])
     assert t.engine == "pandas" and t.n_used == 16 and t.n_dropped == 0
     assert t.levels["Gear"] == ("Cheap", "Fancy")
     f = t.to_frame().set_index(["Talent", "Gear", "Sound"])["n"]
@@ -135,9 +121,9 @@ def test_integer_codes_keep_integer_levels():
     assert all(type(v) is int for v in t.levels["x"])
 
 
-def test_unknown_column_is_named_with_the_columns_present():
+def test_unknown_column_is_named_with_the_columns_present(players):
     with pytest.raises(UnknownColumnError, match=r"'Gaer' is not a column.*did you mean 'Gear'"):
-        count_table(_players(), ["Gaer"])
+        count_table(players, ["Gaer"])
 
 
 def test_unsupported_table_type_is_refused():
@@ -219,8 +205,8 @@ ENGINES = ["polars", "polars-lazy", "pyarrow", "duckdb"]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_seed_numbers_are_the_same_in_every_engine(engine):
-    data = _convert(engine, _players())
+def test_seed_numbers_are_the_same_in_every_engine(engine, players):
+    data = _convert(engine, players)
     G = nx.DiGraph([("Talent", "Gear"), ("Talent", "Sound"), ("Gear", "Sound")])
     r = do("P(Sound=Great | do(Gear=Fancy))", data, dag=G)
     assert round(r.value, 3) == 0.357 and r.naive == 0.625

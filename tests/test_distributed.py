@@ -48,18 +48,6 @@ def _need_java() -> None:
     pytest.skip(message)
 
 
-def _players() -> pd.DataFrame:
-    rows = (
-        [("High", "Fancy", "Great")] * 5
-        + [("High", "Fancy", "Bad")] * 2
-        + [("Low", "Fancy", "Bad")]
-        + [("High", "Cheap", "Bad")]
-        + [("Low", "Cheap", "Great")] * 2
-        + [("Low", "Cheap", "Bad")] * 5
-    )
-    return pd.DataFrame(rows, columns=["Talent", "Gear", "Sound"])
-
-
 REALITY = nx.DiGraph([("Talent", "Gear"), ("Talent", "Sound"), ("Gear", "Sound")])
 
 
@@ -105,10 +93,8 @@ def dd():
     return _need("dask.dataframe")
 
 
-def test_dask_seed_numbers(dd):
-    r = do(
-        "P(Sound=Great | do(Gear=Fancy))", dd.from_pandas(_players(), npartitions=3), dag=REALITY
-    )
+def test_dask_seed_numbers(dd, players):
+    r = do("P(Sound=Great | do(Gear=Fancy))", dd.from_pandas(players, npartitions=3), dag=REALITY)
     assert round(r.value, 3) == 0.357 and r.naive == 0.625
     assert r.adjustment_set == ("Talent",)
 
@@ -172,8 +158,8 @@ def _schema(df: pd.DataFrame):
     return T.StructType(fields)
 
 
-def test_spark_seed_numbers(spark):
-    r = do("P(Sound=Great | do(Gear=Fancy))", _to_spark(spark, _players()), dag=REALITY)
+def test_spark_seed_numbers(spark, players):
+    r = do("P(Sound=Great | do(Gear=Fancy))", _to_spark(spark, players), dag=REALITY)
     assert round(r.value, 3) == 0.357 and r.naive == 0.625
     assert r.exact is not None and float(r.exact) == pytest.approx(5 / 14)
 

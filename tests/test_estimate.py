@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -23,24 +22,7 @@ from causal_magic.estimate import (
 )
 from causal_magic.graph import GraphError
 
-SEED = Path("/work/shared/seed/player_data.csv")
 SEED_QUERY = "P(Sound=Great | do(Gear=Fancy))"
-
-
-@pytest.fixture(scope="module")
-def players() -> pd.DataFrame:
-    if SEED.exists():
-        return pd.read_csv(SEED)
-    # the same 16 rows, for checkouts without the shared seed folder
-    rows = (
-        [("High", "Fancy", "Great")] * 5
-        + [("High", "Fancy", "Bad")] * 2
-        + [("Low", "Fancy", "Bad")]
-        + [("High", "Cheap", "Bad")]
-        + [("Low", "Cheap", "Great")] * 2
-        + [("Low", "Cheap", "Bad")] * 5
-    )
-    return pd.DataFrame(rows, columns=["Talent", "Gear", "Sound"])
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -25,23 +24,8 @@ from causal_magic.fit import (
 
 scipy_stats = pytest.importorskip("scipy.stats")
 
-SEED = Path("/work/shared/seed/player_data.csv")
 GAS = nx.DiGraph([("Gear", "Sound")])
 REALITY = nx.DiGraph([("Talent", "Gear"), ("Talent", "Sound"), ("Gear", "Sound")])
-
-
-def _players() -> pd.DataFrame:
-    if SEED.exists():
-        return pd.read_csv(SEED)
-    rows = (
-        [("High", "Fancy", "Great")] * 5
-        + [("High", "Fancy", "Bad")] * 2
-        + [("Low", "Fancy", "Bad")]
-        + [("High", "Cheap", "Bad")]
-        + [("Low", "Cheap", "Great")] * 2
-        + [("Low", "Cheap", "Bad")] * 5
-    )
-    return pd.DataFrame(rows, columns=["Talent", "Gear", "Sound"])
 
 
 def _binary_chain(n: int, seed: int, flip: float = 0.2) -> pd.DataFrame:
@@ -74,8 +58,8 @@ def _gaussian(kind: str, n: int, seed: int) -> pd.DataFrame:
 # -- the seed: GAS vs Reality -------------------------------------------------------------
 
 
-def test_seed_graphs_are_complete_and_imply_nothing_testable():
-    df = _players()
+def test_seed_graphs_are_complete_and_imply_nothing_testable(players):
+    df = players
     for G in (GAS, REALITY):
         fit = check_fit(G, df)
         assert len(fit.table) == 0 and fit.fits is None
@@ -83,8 +67,8 @@ def test_seed_graphs_are_complete_and_imply_nothing_testable():
         assert "no testable" in fit.summary()
 
 
-def test_seed_comparison_says_the_data_cannot_tell_gas_from_reality():
-    c = compare(GAS, REALITY, _players(), names=("GAS", "Reality"))
+def test_seed_comparison_says_the_data_cannot_tell_gas_from_reality(players):
+    c = compare(GAS, REALITY, players, names=("GAS", "Reality"))
     assert len(c.table) == 0
     assert c.verdict.startswith("These data cannot tell GAS and Reality apart")
     assert "joins every pair" in c.verdict  # the why: both complete over their variables
@@ -469,13 +453,13 @@ def test_empty_and_all_missing_columns_are_said_plainly():
     assert note.startswith("not testable: no row has values for all of A, C and B")
 
 
-def test_seed_with_talent_unmeasured_is_still_indistinguishable():
+def test_seed_with_talent_unmeasured_is_still_indistinguishable(players):
     reality = REALITY.copy()
     reality.nodes["Talent"]["role"] = "latent"  # the blog: "we're not going to measure Talent"
-    c = compare(GAS, reality, _players()[["Gear", "Sound"]], names=("GAS", "Reality"))
+    c = compare(GAS, reality, players[["Gear", "Sound"]], names=("GAS", "Reality"))
     assert c.verdict.startswith("These data cannot tell GAS and Reality apart")
     assert c.equivalent is True and "equality constraints" in c.equivalence
     no_edge = nx.DiGraph([("Talent", "Gear"), ("Talent", "Sound")])
-    c2 = compare(GAS, no_edge, _players()[["Gear", "Sound"]], names=("GAS", "Confounded"))
+    c2 = compare(GAS, no_edge, players[["Gear", "Sound"]], names=("GAS", "Confounded"))
     assert "Confounded leaves no pair of Gear and Sound separable" in c2.verdict
     assert c2.equivalent is True
