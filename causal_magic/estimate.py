@@ -360,8 +360,8 @@ def _plan_term(
         post = [c for c in w if c in desc]
         if post:
             raise NotIdentifiableError(
-                f"{post[0]} is affected by {', '.join(x)} in {graph_name}; conditions after "
-                "'|' must not be descendants of the treatment (that conditions on an outcome "
+                f"{post[0]} is affected by {', '.join(x)} in {graph_name}; a condition after "
+                "'|' must not be a descendant of the treatment (that conditions on an outcome "
                 "of the intervention, which %do does not estimate). Drop the condition, or "
                 f"ask for its own distribution: P({post[0]} | do(...))."
             )
