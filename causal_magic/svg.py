@@ -120,15 +120,20 @@ def bidirected_path(x1: float, y1: float, x2: float, y2: float, r: float) -> str
     dist = math.hypot(dx, dy) or 1.0
     bend = 0.25 * dist
     cx, cy = (x1 + x2) / 2 - dy / dist * bend, (y1 + y2) / 2 + dx / dist * bend
+    sx, sy, ex, ey = _curve_ends(x1, y1, x2, y2, cx, cy, r)
+    return f"M{sx:.1f},{sy:.1f}Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"
+
+
+def _curve_ends(x1, y1, x2, y2, cx, cy, r) -> tuple[float, float, float, float]:
+    """Where a quadratic curve with control point (cx, cy) leaves and enters two circles
+    of radius ``r``: each end sits on its circle, pointing at the control point."""
 
     def on_circle(x: float, y: float) -> tuple[float, float]:
         ddx, ddy = cx - x, cy - y
         d = math.hypot(ddx, ddy) or 1.0
         return x + ddx / d * r, y + ddy / d * r
 
-    sx, sy = on_circle(x1, y1)
-    ex, ey = on_circle(x2, y2)
-    return f"M{sx:.1f},{sy:.1f}Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"
+    return (*on_circle(x1, y1), *on_circle(x2, y2))
 
 
 def fit_mark_shape(
@@ -144,14 +149,7 @@ def fit_mark_shape(
     apex = max(2.5 * r, 0.2 * dist)  # how far the curve's middle is from the chord
     nx_, ny_ = dy / dist, -dx / dist  # left of a->b (screen y grows downwards)
     cx, cy = (x1 + x2) / 2 + nx_ * 2 * apex, (y1 + y2) / 2 + ny_ * 2 * apex
-
-    def on_circle(x: float, y: float) -> tuple[float, float]:
-        ddx, ddy = cx - x, cy - y
-        d = math.hypot(ddx, ddy) or 1.0
-        return x + ddx / d * r, y + ddy / d * r
-
-    sx, sy = on_circle(x1, y1)
-    ex, ey = on_circle(x2, y2)
+    sx, sy, ex, ey = _curve_ends(x1, y1, x2, y2, cx, cy, r)
     mx, my = 0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey
     return f"M{sx:.1f},{sy:.1f}Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}", mx, my
 
