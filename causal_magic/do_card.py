@@ -115,6 +115,11 @@ def _formula_lines(r: DoResult) -> list[tuple[str, str]]:
     """(lhs, rhs) lines of the worked formula, as plain text."""
     from .query import format_name
 
+    if r.method == "id" and r.term is not None and r.details.get("id_formula"):
+        lines = [(str(r.term), r.details["id_formula"])]
+        if r.value is not None:
+            lines.append(("", _num(r.value)))
+        return lines
     if r.term is None or r.table is None:
         return []
     p = _term_parts(r)
@@ -283,6 +288,8 @@ def _why_html(r: DoResult) -> str:
     if r.method == "frontdoor":
         m = ", ".join(map(str, r.frontdoor_set))
         head = f"front-door through {{{_e(m)}}}"
+    elif r.method == "id":
+        head = "the ID formula (no adjustment or front-door set exists)"
     elif r.adjustment_set:
         head = f"adjusted for {{{_e(', '.join(map(str, r.adjustment_set)))}}}"
     else:
@@ -501,6 +508,9 @@ def render_latex(r: DoResult) -> str:
 
 
 def _tex_aligned_rows(r: DoResult) -> str:
+    if r.method == "id" and r.details.get("id_latex") and r.value is not None:
+        head = r"\text{" + _tex_text(r.query) + "} &= " + r.details["id_latex"]
+        return head + " \\\\\n &= " + _num(r.value).replace("−", "-")
     lines = _formula_lines(r)
     if not lines:
         text = r"\text{" + _tex_text(r.query) + "}"
@@ -540,6 +550,8 @@ def render_text(r: DoResult) -> str:
     how = r.method
     if r.frontdoor_set:
         how += f" through {{{', '.join(map(str, r.frontdoor_set))}}}"
+    elif r.method == "id":
+        how += f" formula {r.details.get('id_formula', '')}"
     elif r.term is None or r.term.is_causal:
         how += f", adjusted for {{{', '.join(map(str, r.adjustment_set))}}}"
     lines.append(

@@ -14,6 +14,9 @@ Three steps, each checkable on its own:
 
    * back-door: ``P(y | do(x), w) = Σ_z P(y | x, z, w) · P(z | w)``
    * front-door: ``P(y | do(x)) = Σ_m P(m | x) Σ_x' P(y | m, x') · P(x')``
+   * ID algorithm (any other identified effect, categorical outcome): the
+     formula evaluated on the joint of its variables, see
+     :mod:`causal_magic.estimate_id`
 
 Choices made here, stated once:
 
@@ -275,6 +278,8 @@ class _Plan:
     w: list[str]
     z: list[str] = field(default_factory=list)
     m: list[str] = field(default_factory=list)
+    v: list[str] = field(default_factory=list)  # the ID formula's other observed variables
+    expr: object = None  # the ID formula (method "id")
     identification: object = None
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -401,13 +406,30 @@ def _plan_term(
         plan.method = "frontdoor"
         plan.m = sorted(ident.frontdoor_set or (), key=str)
     elif ident.method == "id":
-        raise NotIdentifiableError(
-            f"{term} is identifiable in {graph_name} only through the general ID formula "
-            f"({ident.formula}), which %do does not estimate yet; "
-            f"why: {ident.reason}",
-            ident.reason,
-            ident.open_path,
-            ident,
+        from .estimate_id import formula_variables
+        from .id_algorithm import id_formula, to_text
+
+        hidden = {n for n in G.nodes if n not in observed or G.nodes[n].get("role") == "latent"}
+        expr = id_formula(G, set(x), {term.outcome}, hidden)
+        if expr is None or to_text(expr, fixed=set(x)) != ident.formula:
+            raise NotIdentifiableError(
+                f"{term} is identifiable in {graph_name} only through the general ID formula "
+                f"({ident.formula}), which %do could not rebuild for estimation; "
+                f"why: {ident.reason}",
+                ident.reason,
+                ident.open_path,
+                ident,
+            )
+        if term.kind == "E":
+            raise DataError(
+                f"{term} is identified only by the ID formula ({ident.formula}), which %do "
+                "estimates for probabilities of categorical outcomes; ask for "
+                f"P({format_name(term.outcome)}=value | do(...)) instead"
+            )
+        plan.method = "id"
+        plan.expr = expr
+        plan.v = sorted(
+            (n for n in formula_variables(expr) if n not in set(x) | {term.outcome}), key=str
         )
     else:
         path = _path_text(ident.open_path)
@@ -531,6 +553,18 @@ class _Calc:
         else:
             zcols = [table.columns.index(c) for c in plan.z]
             self.sid, self.srows = _group_ids(table.codes[self.cells][:, zcols])
+        if plan.method == "id":
+            from .estimate_id import IdFormula
+
+            self.id_formula = IdFormula(
+                plan.expr,
+                list(table.columns),
+                table.codes,
+                table.levels,
+                dict(zip(plan.x, self.x_codes, strict=True)),
+                plan.y,
+                self.y_code,
+            )
 
     # numerators per cell: y-match indicator (P), y sum (E), or y-level id (distribution)
     def _num_groups(self, g: np.ndarray, G: int) -> tuple[np.ndarray, int]:
@@ -547,6 +581,8 @@ class _Calc:
 
     def stats(self, N: np.ndarray, Y: np.ndarray | None) -> dict:
         """Per-stratum counts from cell counts ``N`` (B, C) (and outcome sums ``Y``)."""
+        if self.plan.method == "id":  # no conditions: the formula reads the whole table
+            return {"N": N}
         N = N[:, self.cells]
         Y = None if Y is None else Y[:, self.cells]
         xm = self.x_match[self.cells]
@@ -571,6 +607,9 @@ class _Calc:
 
     def value(self, st: dict) -> tuple[np.ndarray, np.ndarray]:
         """(estimates (B, L), positivity-failure flags (B,))."""
+        if self.plan.method == "id":
+            est, failed, _ = self.id_formula.evaluate(st["N"])
+            return est, failed
         with np.errstate(divide="ignore", invalid="ignore"):
             if self.plan.method == "frontdoor":
                 return self._frontdoor(st)
@@ -685,6 +724,14 @@ def _term_result(
     if failed[0]:
         if not term.is_causal:
             raise PositivityError(f"no rows match the conditions of {term}")
+        if plan.method == "id":
+            _, _, events = calc.id_formula.evaluate(st["N"], trace=True)
+            xtext = _assign_text(plan.x, _vals(t, plan.x, calc.x_codes))
+            raise PositivityError(
+                calc.id_formula.failure(events, xtext)
+                + " (positivity='drop' does not apply to the ID formula)",
+                rows=0,
+            )
         raise PositivityError(_positivity_message(calc, st), rows=0)
     est = est[0]
     L = calc._L()
@@ -694,7 +741,17 @@ def _term_result(
     details["w"] = [(n, v) for n, v in term.conditions]
     exact = None
     tbl = None
-    if plan.method == "frontdoor":
+    if plan.method == "id":
+        tbl = None  # the formula is not a sum over strata; the card shows it whole
+        details["id_formula"] = getattr(plan.identification, "formula", "")
+        details["id_latex"] = getattr(plan.identification, "latex", "")
+        if calc.id_formula.extra:
+            extra = ", ".join(map(str, calc.id_formula.extra))
+            plan.reason += (
+                f". The formula holds at every value of {extra}; the estimate averages it "
+                f"over the observed distribution of {extra}"
+            )
+    elif plan.method == "frontdoor":
         n_x, n_mx, num = st["n_x"][0], st["n_mx"][0], st["num"][0]
         total = n_x.sum()
         rows = []
@@ -967,7 +1024,7 @@ def do(
     value_col = q.left.outcome if numeric else None
     keys: list[str] = []
     for p in plans:
-        for c in p.x + p.w + p.z + p.m + ([] if numeric else [p.y]):
+        for c in p.x + p.w + p.z + p.m + p.v + ([] if numeric else [p.y]):
             if c not in keys:
                 keys.append(c)
     if value_col is not None and engine_of(data) == "pandas":
@@ -986,7 +1043,7 @@ def do(
             + (f" (is {value_col!r} numeric?)" if value_col else "")
         )
     for p in plans:
-        for c in p.z + p.m + p.w:
+        for c in p.z + p.m + p.w + p.v:
             if table.kinds[c] == "float" and len(table.levels[c]) > MAX_FLOAT_LEVELS:
                 raise DataError(
                     f"{c!r} is continuous ({len(table.levels[c])} distinct float values); "
