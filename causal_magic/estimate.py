@@ -407,19 +407,7 @@ def _plan_term(
         plan.m = sorted(ident.frontdoor_set or (), key=str)
     elif ident.method == "id":
         from .estimate_id import formula_variables
-        from .id_algorithm import id_formula, to_text
 
-        hidden = {n for n in G.nodes if n not in observed or G.nodes[n].get("role") == "latent"}
-        expr = id_formula(G, set(x), {term.outcome}, hidden)
-        if expr is None or to_text(expr, fixed=set(x)) != ident.formula:
-            raise NotIdentifiableError(
-                f"{term} is identifiable in {graph_name} only through the general ID formula "
-                f"({ident.formula}), which %do could not rebuild for estimation; "
-                f"why: {ident.reason}",
-                ident.reason,
-                ident.open_path,
-                ident,
-            )
         if term.kind == "E":
             raise DataError(
                 f"{term} is identified only by the ID formula ({ident.formula}), which %do "
@@ -427,9 +415,10 @@ def _plan_term(
                 f"P({format_name(term.outcome)}=value | do(...)) instead"
             )
         plan.method = "id"
-        plan.expr = expr
+        plan.expr = ident.expression
         plan.v = sorted(
-            (n for n in formula_variables(expr) if n not in set(x) | {term.outcome}), key=str
+            (n for n in formula_variables(plan.expr) if n not in set(x) | {term.outcome}),
+            key=str,
         )
     else:
         path = _path_text(ident.open_path)

@@ -190,6 +190,9 @@ class Identification:
     treatment: tuple
     outcome: tuple
     warnings: tuple[str, ...] = ()
+    #: For ``method="id"``: the formula as an expression tree (causal_magic.id_algorithm),
+    #: which the estimator evaluates; ``formula``/``latex`` are its printed forms.
+    expression: object = field(default=None, repr=False, compare=False)
 
     @property
     def identifiable(self) -> bool:
@@ -1910,7 +1913,7 @@ def identify_effect(
         reason = "identified by the ID algorithm (Shpitser & Pearl), not by a simple formula: "
         reason += f"no adjustment set or front-door set exists: {failure}"
         return Identification(
-            "id", None, None, plain, tex, reason, path, pb.X, pb.Y, tuple(warnings)
+            "id", None, None, plain, tex, reason, path, pb.X, pb.Y, tuple(warnings), expr
         )
     reason = f"not identifiable by adjustment or front-door: {failure}"
     return Identification("none", None, None, "", "", reason, path, pb.X, pb.Y, tuple(warnings))
