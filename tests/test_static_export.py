@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.chromium import CHROMIUM_ARGS, find_chromium, missing
+
 REPO = Path(__file__).resolve().parents[1]
 SEED_CSV = REPO / "examples" / "player_data.csv"
 NAMES = ("Talent", "Gear", "Sound")
@@ -32,16 +34,6 @@ Talent -> Gear, Sound
 Gear -> Sound"""
 
 DO_QUERY = "%do P(Sound=Great | do(Gear=Fancy)) --data df"
-
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 def has_do() -> bool:
@@ -151,12 +143,9 @@ def test_do_card_is_in_the_exported_html(export):
 
 @pytest.mark.browser
 def test_exported_graph_is_visible_offline_in_chromium(export):
-    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium")
+    chromium = find_chromium()
     if not chromium:
-        reason = "chromium not found (apt-get install -y chromium)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason + " (CI=true)")
-        pytest.skip(reason)
+        missing("chromium not found (apt-get install -y chromium, or set CHROMIUM=/path)")
     # Playwright's sync API refuses to start inside a running event loop, and the browser
     # suite's session-wide Playwright may be running one in this thread: use a thread of our own.
     with ThreadPoolExecutor(max_workers=1) as pool:

@@ -31,7 +31,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -45,19 +44,10 @@ from typing import Any
 
 import pytest
 
+from tests.chromium import CHROMIUM_ARGS, find_chromium, missing
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
-
-#: Flags for Debian's Chromium; the network ones keep it from calling home in a closed sandbox.
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 SERVER_START_TIMEOUT = 90.0
 KERNEL_TIMEOUT = 60.0
@@ -208,18 +198,6 @@ def write_notebook(path: Path, cells: list[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
-
-
-def find_chromium() -> str | None:
-    env = os.environ.get("CHROMIUM")
-    return env or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def missing(reason: str) -> None:
-    """Skip locally, fail in CI: a browser suite that skips in CI proves nothing."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)")
-    pytest.skip(reason)
 
 
 # --------------------------------------------------------------------------- servers

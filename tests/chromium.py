@@ -1,0 +1,37 @@
+"""Finding and launching Debian's Chromium, shared by the browser suite and the export test.
+
+One place for the launch flags and for the policy that a missing browser is a skip on a
+developer's machine but a failure under ``CI=true`` (a browser test that skips in CI proves
+nothing).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+#: Flags for Debian's Chromium; the network ones keep it from calling home in a closed sandbox.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def find_chromium() -> str | None:
+    """``$CHROMIUM``, else ``chromium`` / ``chromium-browser`` on the PATH."""
+    env = os.environ.get("CHROMIUM")
+    return env or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def missing(reason: str) -> None:
+    """Skip locally, fail in CI: a browser suite that skips in CI proves nothing."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)")
+    pytest.skip(reason)
