@@ -192,7 +192,7 @@ def _check_columns(data: object, wanted: list[str]) -> None:
 
 
 def _unknown_column_message(name: str, have: list[str]) -> str:
-    from .estimate import suggest  # one rule for "did you mean" everywhere
+    from .hints import suggest
 
     hint = suggest(name, have)
     more = f"; did you mean {hint!r}?" if hint else ""

@@ -40,7 +40,6 @@ Choices made here, stated once:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -50,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from .backends import CountTable, UnknownColumnError, columns_of, count_table, engine_of
+from .hints import near_match, suggest
 from .query import Query, Term, Value, format_name, parse_query
 
 __all__ = [
@@ -102,30 +102,6 @@ class UnknownValueError(DataError):
 
 
 # -- names and values -------------------------------------------------------------
-
-
-def _squash(s: object) -> str:
-    return re.sub(r"[\s_.\-]+", "", str(s)).casefold()
-
-
-def near_match(name: object, candidates: Iterable[object]) -> object | None:
-    """The candidate equal to ``name`` ignoring case, spaces, ``_``, ``.`` and ``-``."""
-    key = _squash(name)
-    hits = [c for c in candidates if _squash(c) == key and c != name]
-    return hits[0] if len(hits) == 1 else None
-
-
-def suggest(name: object, candidates: Iterable[object]) -> object | None:
-    """The likeliest intended name: a :func:`near_match`, else a close spelling."""
-    import difflib
-
-    cands = list(candidates)
-    hit = near_match(name, cands)
-    if hit is not None:
-        return hit
-    by_text = {str(c): c for c in cands}
-    close = difflib.get_close_matches(str(name), list(by_text), n=1, cutoff=0.75)
-    return by_text[close[0]] if close else None
 
 
 def _show_value(v: object) -> str:

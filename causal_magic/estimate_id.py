@@ -3,8 +3,8 @@
 Why this exists: when neither back-door adjustment nor the front-door
 criterion applies, :func:`causal_magic.identify.identify_effect` may still
 identify ``P(y | do(x))`` through the ID algorithm (method ``"id"``), as an
-expression of :mod:`causal_magic.id_algorithm` (``Prob``, ``Product``,
-``Sum``, ``Fraction``).  Such a formula only mentions observed variables, so
+expression of :mod:`causal_magic.formula` (``Prob``, ``Product``,
+``Sum``, ``Ratio``).  Such a formula only mentions observed variables, so
 one count table over them is enough: it is normalised into a joint array
 ``P[v1, v2, ...]`` and every ``P(A | B)`` is a ratio of two of its marginals.
 
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .id_algorithm import Fraction, Prob, Product, Sum, to_text
+from .formula import Prob, Product, Ratio, Sum, to_text
 
 __all__ = ["IdFormula", "formula_variables"]
 
@@ -45,7 +45,7 @@ def formula_variables(e) -> set:
         return set().union(*(formula_variables(t) for t in e.terms))
     if isinstance(e, Sum):
         return set(e.over) | formula_variables(e.term)
-    if isinstance(e, Fraction):
+    if isinstance(e, Ratio):
         return formula_variables(e.num) | formula_variables(e.den)
     raise TypeError(f"not an ID expression: {e!r}")
 
@@ -75,7 +75,7 @@ class IdFormula:
 
     Parameters
     ----------
-    expr : an :mod:`causal_magic.id_algorithm` expression.
+    expr : a :mod:`causal_magic.formula` expression.
     columns, codes, levels : the count table's column names, (C, k) level codes
         and per-column levels (:class:`causal_magic.backends.CountTable`).
     x_codes : treatment name -> level code of its ``do()`` value.
@@ -152,7 +152,7 @@ class IdFormula:
             if isinstance(e, Sum):
                 inner = self._ev(e.term, J, events, trace)
                 return inner.sum(axis=tuple(self.axis[v] for v in e.over), keepdims=True)
-            if isinstance(e, Fraction):
+            if isinstance(e, Ratio):
                 num = self._ev(e.num, J, events, trace)
                 den = self._ev(e.den, J, events, trace)
                 zero = den == 0

@@ -334,7 +334,7 @@ def _observed(G: nx.DiGraph, columns: list[str] | None, notes: list[str]) -> tup
         else:
             obs.append(n)
     if missing:
-        from .estimate import suggest
+        from .hints import suggest
 
         hints = []
         for n in missing:
@@ -1019,7 +1019,7 @@ def _prepare(G, data) -> list[str] | None:
     cols = _columns(data)
     shared = [n for n in G.nodes if not is_hidden(G, n) and str(n) in set(cols)]
     if not shared:
-        from .estimate import suggest
+        from .hints import suggest
 
         names = [str(n) for n in G.nodes if not is_hidden(G, n)]
         hint = ""

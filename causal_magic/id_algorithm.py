@@ -5,8 +5,8 @@ projection of a ``networkx.DiGraph`` (see :mod:`causal_magic.graph`): latent
 nodes -- role ``latent``, hidden ``<->`` nodes, nodes outside ``observed`` --
 are projected out into directed edges (a path through latents only) and
 bidirected edges (two observed nodes with a common latent-only ancestry).
-The answer is a small expression tree (:class:`Prob`, :class:`Product`,
-:class:`Sum`, :class:`Fraction`) that prints as plain text or LaTeX and can be
+The answer is a tree of :mod:`causal_magic.formula` (``Prob``, ``Product``,
+``Sum``, ``Ratio``) that prints as plain text or LaTeX and can be
 evaluated on a table of probabilities; ``None`` means the effect is not
 identifiable (the algorithm met a *hedge*).
 
@@ -24,182 +24,20 @@ References
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 
+from .formula import Expr, Prob, Ratio, evaluate, product, sum_over, to_text
+
 __all__ = [
-    "Fraction",
     "Hedge",
-    "Prob",
-    "Product",
-    "Sum",
     "evaluate",
     "id_formula",
     "latent_projection",
     "to_text",
 ]
-
-
-# --------------------------------------------------------------------------- expressions
-
-
-@dataclass(frozen=True)
-class Prob:
-    """P(vars | given) of the observed distribution."""
-
-    vars: tuple
-    given: tuple = ()
-
-
-@dataclass(frozen=True)
-class Product:
-    terms: tuple
-
-
-@dataclass(frozen=True)
-class Sum:
-    over: tuple
-    term: object
-
-
-@dataclass(frozen=True)
-class Fraction:
-    num: object
-    den: object
-
-
-Expr = Prob | Product | Sum | Fraction
-
-
-def _mentions(e, v) -> bool:
-    if isinstance(e, Prob):
-        return v in e.vars or v in e.given
-    if isinstance(e, Product):
-        return any(_mentions(t, v) for t in e.terms)
-    if isinstance(e, Sum):
-        return v not in e.over and _mentions(e.term, v)
-    return _mentions(e.num, v) or _mentions(e.den, v)
-
-
-def _sum(over, term, order) -> Expr:
-    """Σ_over term, simplified: marginals of a P(...) and factors that sum to one drop out."""
-    if isinstance(term, Sum) and set(term.over).isdisjoint(over):
-        over, term = set(over) | set(term.over), term.term
-    over = [v for v in order if v in set(over)]
-    if isinstance(term, Product):
-        terms = list(term.terms)
-        for v in list(over):
-            holders = [t for t in terms if _mentions(t, v)]
-            if len(holders) == 1 and holders[0] == Prob((v,), holders[0].given):
-                if v not in holders[0].given:
-                    terms.remove(holders[0])  # Σ_v P(v | ...) = 1
-                    over.remove(v)
-            elif not holders:
-                over.remove(v)
-        if not terms:
-            return Prob((), ())
-        term = _product(terms)
-    if not over:
-        return term
-    if isinstance(term, Prob) and set(over) <= set(term.vars):
-        return Prob(tuple(v for v in term.vars if v not in over), term.given)
-    if isinstance(term, Sum):
-        return Sum(tuple(v for v in order if v in set(over) | set(term.over)), term.term)
-    return Sum(tuple(over), term)
-
-
-def _product(terms) -> Expr:
-    flat = []
-    for t in terms:
-        flat.extend(t.terms if isinstance(t, Product) else (t,))
-    return flat[0] if len(flat) == 1 else Product(tuple(flat))
-
-
-def to_text(e: Expr, fixed=frozenset(), tex: bool = False) -> str:
-    """Print an expression; a summed variable that is also fixed by do() gets a prime."""
-    return _show(e, {}, set(fixed), tex)
-
-
-def _name(v, ren, tex) -> str:
-    s = ren.get(v, str(v))
-    if not tex:
-        return s
-    base = s.rstrip("'")
-    esc = base.replace("\\", r"\textbackslash{}").replace("_", r"\_")
-    for ch in "&%$#{}":
-        esc = esc.replace(ch, "\\" + ch)
-    return r"\text{" + esc + "}" + "'" * (len(s) - len(base))
-
-
-def _show(e, ren, fixed, tex) -> str:
-    if isinstance(e, Prob):
-        head = ", ".join(_name(v, ren, tex) for v in e.vars)
-        if e.given:
-            bar = r" \mid " if tex else " | "
-            head += bar + ", ".join(_name(v, ren, tex) for v in e.given)
-        return f"P({head})"
-    if isinstance(e, Product):
-        parts = []
-        for i, t in enumerate(e.terms):
-            s = _show(t, ren, fixed, tex)
-            if isinstance(t, Sum) and i < len(e.terms) - 1:
-                s = (r"\left[" + s + r"\right]") if tex else f"[{s}]"
-            parts.append(s)
-        return (r" \, " if tex else " ").join(parts)
-    if isinstance(e, Sum):
-        inner = dict(ren)
-        for v in e.over:
-            if v in fixed:
-                inner[v] = ren.get(v, str(v)) + "'"
-        names = [_name(v, inner, tex) for v in e.over]
-        if tex:
-            head = r"\sum_{" + ", ".join(names) + "}"
-        else:
-            head = f"Σ_{names[0]}" if len(names) == 1 else "Σ_{" + ",".join(names) + "}"
-        return f"{head} {_show(e.term, inner, fixed - set(e.over), tex)}"
-    if isinstance(e, Fraction):
-        num = _show(e.num, ren, fixed, tex)
-        den = _show(e.den, ren, fixed, tex)
-        return rf"\frac{{{num}}}{{{den}}}" if tex else f"({num}) / ({den})"
-    raise TypeError(f"not an expression: {e!r}")
-
-
-def evaluate(e: Expr, joint: Mapping[tuple, float], names: tuple, values: Mapping) -> float:
-    """Value of ``e`` at ``values`` given the joint table ``joint[(v1, v2, ...)] = p``.
-
-    ``names`` orders the keys of ``joint``; each variable's levels are read off
-    the table.  Meant for tests and small tables (it sums by enumeration).
-    """
-    levels = {n: sorted({k[i] for k in joint}) for i, n in enumerate(names)}
-    index = {n: i for i, n in enumerate(names)}
-
-    def marg(assign):
-        return sum(p for k, p in joint.items() if all(k[index[v]] == a for v, a in assign.items()))
-
-    def ev(e, val):
-        if isinstance(e, Prob):
-            both = {v: val[v] for v in (*e.vars, *e.given)}
-            den = marg({v: val[v] for v in e.given}) if e.given else 1.0
-            return marg(both) / den if den else 0.0
-        if isinstance(e, Product):
-            out = 1.0
-            for t in e.terms:
-                out *= ev(t, val)
-            return out
-        if isinstance(e, Sum):
-            total = 0.0
-            for combo in itertools.product(*(levels[v] for v in e.over)):
-                total += ev(e.term, {**val, **dict(zip(e.over, combo, strict=True))})
-            return total
-        if isinstance(e, Fraction):
-            d = ev(e.den, val)
-            return ev(e.num, val) / d if d else 0.0
-        raise TypeError(e)
-
-    return ev(e, dict(values))
 
 
 # --------------------------------------------------------------------------- ADMG
@@ -315,7 +153,7 @@ class _Dist:
         if self.kind == "atomic":
             return Prob(self.vars, self.context)
         if self.kind == "chain":
-            return _product(self.factors)
+            return product(self.factors)
         return self.expr
 
     def marginal(self, keep, order) -> _Dist:
@@ -328,7 +166,7 @@ class _Dist:
             if self.vars[:n] == kept:  # the dropped variables come last: drop their factors
                 return _Dist("chain", kept, factors=self.factors[:n])
         gone = [v for v in self.vars if v not in keep]
-        return _Dist("expr", kept, expr=_sum(gone, self.term(), order))
+        return _Dist("expr", kept, expr=sum_over(gone, self.term(), order))
 
     def conditional(self, v, order) -> Expr:
         """P(v | the variables before it), in this distribution."""
@@ -340,9 +178,9 @@ class _Dist:
         if self.kind == "chain":
             return self.factors[i]
         e = self.expr
-        num = _sum(self.vars[i + 1 :], e, order)
-        den = _sum(self.vars[i:], e, order)
-        return Fraction(num, den)
+        num = sum_over(self.vars[i + 1 :], e, order)
+        den = sum_over(self.vars[i:], e, order)
+        return Ratio(num, den)
 
 
 def _id(y: set, x: set, P: _Dist, G: _ADMG, order) -> Expr:
@@ -362,7 +200,7 @@ def _id(y: set, x: set, P: _Dist, G: _ADMG, order) -> Expr:
     # line 4
     if len(comps) > 1:
         terms = [_id(set(s), V - s, P, G, order) for s in comps]
-        return _sum(V - (y | x), _product(terms), order)
+        return sum_over(V - (y | x), product(terms), order)
     (S,) = comps
     whole = G.components()
     # line 5
@@ -371,7 +209,7 @@ def _id(y: set, x: set, P: _Dist, G: _ADMG, order) -> Expr:
     # line 6
     if S in whole:
         factors = [P.conditional(v, order) for v in G.nodes if v in S]
-        return _sum(S - y, _product(factors), order)
+        return sum_over(S - y, product(factors), order)
     # line 7
     big = next(c for c in whole if c > S)  # the c-component holding S
     inside = tuple(v for v in G.nodes if v in big)

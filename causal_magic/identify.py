@@ -1907,9 +1907,9 @@ def identify_effect(
         )
     expr = _id_expression(pb)
     if expr is not None:
-        from .id_algorithm import to_text
+        from .formula import to_latex, to_text
 
-        plain, tex = to_text(expr, fixed=pb.xs), to_text(expr, fixed=pb.xs, tex=True)
+        plain, tex = to_text(expr, fixed=pb.xs), to_latex(expr, fixed=pb.xs)
         reason = "identified by the ID algorithm (Shpitser & Pearl), not by a simple formula: "
         reason += f"no adjustment set or front-door set exists: {failure}"
         return Identification(

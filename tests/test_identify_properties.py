@@ -358,6 +358,7 @@ def test_paths_and_path_edges_match_the_listed_paths(case, data):
 # compare it with each formula evaluated on the observed joint alone.
 
 ida = importlib.import_module("causal_magic.id_algorithm")
+fm = importlib.import_module("causal_magic.formula")
 
 
 def random_model(G, rng):
@@ -417,30 +418,30 @@ def test_every_formula_gives_the_interventional_probability(case, seed):
     point = {**dict.fromkeys(observed, 0), **x_vals, **y_vals}
 
     def value(expr):
-        return ida.evaluate(expr, joint, observed, point)
+        return fm.evaluate(expr, joint, observed, point)
 
     rank = {v: i for i, v in enumerate(order)}
     z = idf.minimal_adjustment_set(G, X, Y, observed=case.observed)
     if not case.forced and z is not None:
         zs = tuple(sorted(z, key=rank.__getitem__))
-        formula = ida.Sum(zs, ida.Product((ida.Prob(Y, X + zs), ida.Prob(zs))))
+        formula = fm.Sum(zs, fm.Product((fm.Prob(Y, X + zs), fm.Prob(zs))))
         if not zs:
-            formula = ida.Prob(Y, X)
+            formula = fm.Prob(Y, X)
         assert abs(value(formula) - truth) < 1e-9
 
     if len(X) == 1 and len(Y) == 1:
         m = idf.frontdoor_set(G, X[0], Y[0], observed=case.observed)
         if m:
             ms = tuple(sorted(m, key=rank.__getitem__))
-            inner = ida.Sum(X, ida.Product((ida.Prob(Y, X + ms), ida.Prob(X))))
-            formula = ida.Sum(ms, ida.Product((ida.Prob(ms, X), inner)))
+            inner = fm.Sum(X, fm.Product((fm.Prob(Y, X + ms), fm.Prob(X))))
+            formula = fm.Sum(ms, fm.Product((fm.Prob(ms, X), inner)))
             assert abs(value(formula) - truth) < 1e-9  # the inner sum shadows do(x)
 
     r = idf.identify_effect(G, observed=case.observed)  # roles: the forced nodes count here
     if r.method == "backdoor":
         zs = tuple(sorted(r.adjustment_set, key=rank.__getitem__))
-        formula = ida.Sum(zs, ida.Product((ida.Prob(Y, X + zs), ida.Prob(zs))))
-        assert abs(value(formula if zs else ida.Prob(Y, X)) - truth) < 1e-9, r.reason
+        formula = fm.Sum(zs, fm.Product((fm.Prob(Y, X + zs), fm.Prob(zs))))
+        assert abs(value(formula if zs else fm.Prob(Y, X)) - truth) < 1e-9, r.reason
     elif r.method == "frontdoor":
         assert r.frontdoor_set and len(X) == 1
 
