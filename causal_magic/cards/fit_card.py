@@ -7,9 +7,12 @@ associated given Talent; the graph says they are not -- an edge may be
 missing"); then the whole table with the contradicted rows marked; then the
 notes that say how sparse strata and untestable claims were handled.
 
-Same rules as :mod:`causal_magic.do_card`: self-contained HTML, inline CSS on
-the ``--jp-*`` theme variables with fallbacks, ``cm-`` prefixed classes, no
-script, every user string escaped.
+Same rules as the ``%do`` card: self-contained HTML, inline CSS on the
+``--jp-*`` theme variables with fallbacks, ``cm-`` prefixed classes, no
+script, every user string escaped.  The card only reads the result's fields
+and methods (the sentences are written in :mod:`causal_magic.fit.result`), so
+it imports nothing from the fit package when it runs: the results import the
+card, never the other way round.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .fit import Comparison, FitResult
+    from ..fit.result import Comparison, FitResult
 
 __all__ = ["render_compare_html", "render_fit_html"]
 
@@ -163,8 +166,7 @@ def render_fit_html(r: FitResult) -> str:
         bits.append(_e(r.engine))
     if r.n_rows:
         bits.append(f"{r.n_rows:,} rows used")
-    corr = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini-Hochberg"}
-    bits.append(f"alpha {r.alpha:g}, {_e(corr.get(r.correction, 'no correction'))}")
+    bits.append(f"alpha {r.alpha:g}, {_e(r.correction_name)}")
     if r.latent:
         bits.append("unmeasured: " + _e(", ".join(r.latent)))
     out.append(f'<div class="cm-foot">{" · ".join(bits)}</div></div>')
@@ -181,12 +183,7 @@ def render_compare_html(c: Comparison) -> str:
     label = f"<b>{_e(eq)}</b> — " if eq else ""
     out.append(f'<div class="cm-equiv">{label}{_e(c.equivalence)}</div>')
     if c.has_data:
-        readings = []
-        from .fit import _reading
-
-        for row in _rows(c.table[c.table["rejected"]]):
-            readings.append(f"{row['implied_by']}: {_reading(row)}")
-        out.append(_list(readings, "cm-contradicted", "Contradicted by the data"))
+        out.append(_list(c.readings(), "cm-contradicted", "Contradicted by the data"))
     if len(c.table):
         out.append(
             f"<details open><summary>{len(c.table)} claim(s) only one graph makes "
