@@ -73,6 +73,22 @@ def _column_notes(used: list[str], prof: dict[str, Column]) -> list[str]:
     return notes
 
 
+def _tested_rows(data, imps, notes: list[str], alpha, correction, test) -> list[dict]:
+    """Profile the used columns, test each implication, correct; notes say how."""
+    used = sorted({str(v) for i in imps for v in (i.a, i.b, *i.given)})
+    prof = profile(data, used)
+    notes += _column_notes(used, prof)
+    rows = run_tests(data, [(i, {}) for i in imps], prof, notes, test)
+    apply_correction(rows, alpha, correction)
+    untested = [r for r in rows if isnan(r["p_value"])]
+    if untested:
+        notes.append(
+            f"{len(untested)} of {len(rows)} implications could not be tested (see the "
+            "note column); the correction counts only the tests that ran."
+        )
+    return rows
+
+
 def check_fit(
     G: nx.DiGraph,
     data,
@@ -135,21 +151,11 @@ def check_fit(
     notes: list[str] = []
     obs, lat = observed(G, cols, notes)
     imps = implied_independencies(G, observed=obs)
-    rows: list[dict] = []
-    if not imps:
-        notes.append(_nothing_testable_note(G, obs))
+    if imps:
+        rows = _tested_rows(data, imps, notes, alpha, correction, test)
     else:
-        used = sorted({str(v) for i in imps for v in (i.a, i.b, *i.given)})
-        prof = profile(data, used)
-        notes += _column_notes(used, prof)
-        rows = run_tests(data, [(i, {}) for i in imps], prof, notes, test)
-        apply_correction(rows, alpha, correction)
-        untested = [r for r in rows if isnan(r["p_value"])]
-        if untested:
-            notes.append(
-                f"{len(untested)} of {len(rows)} implications could not be tested (see the "
-                "note column); the correction counts only the tests that ran."
-            )
+        rows = []
+        notes.append(_nothing_testable_note(G, obs))
     return FitResult(
         frame_of(rows),
         notes,
