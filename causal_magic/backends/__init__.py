@@ -31,7 +31,8 @@ Python objects already, as in pandas and pyarrow) and the functions
 * ``local_frame(data, cols) -> pandas.DataFrame`` if ``IN_MEMORY``, else
   ``moments(data, keys, nums, pairs) -> (small frame, rows before dropping)``;
 
-then add one line to :data:`ENGINES`.
+then add one line to :data:`ENGINES` (the engine's top-level module, this
+module's name, the engine's name in messages).
 
 Rows with a missing value (null or NaN) in a used column are dropped and
 counted (``CountTable.n_dropped``); the estimator reports the count.
@@ -60,14 +61,15 @@ __all__ = [
     "unknown_column_message",
 ]
 
-#: Engine name (the top-level module its table types come from) -> its module here.
-ENGINES: dict[str, str] = {
-    "pandas": "pandas",
-    "polars": "polars",
-    "pyarrow": "arrow",
-    "duckdb": "duckdb",
-    "dask": "dask",
-    "pyspark": "spark",
+#: Engine name (the top-level module its table types come from) ->
+#: (its module in this package, its name in messages).
+ENGINES: dict[str, tuple[str, str]] = {
+    "pandas": ("pandas", "pandas"),
+    "polars": ("polars", "polars"),
+    "pyarrow": ("arrow", "pyarrow"),
+    "duckdb": ("duckdb", "DuckDB"),
+    "dask": ("dask", "Dask"),
+    "pyspark": ("spark", "PySpark"),
 }
 
 # The estimator still imports the old private name; one alias until it calls the public one.
@@ -87,11 +89,10 @@ def _engine(data: object) -> ModuleType:
     """The module of this package that knows ``data``'s engine; TypeError if none does."""
     engine = engine_of(data)
     if engine is None:
-        raise TypeError(
-            f"--data must be a table (pandas, polars, pyarrow, DuckDB, Dask or PySpark), "
-            f"got {type(data).__name__}"
-        )
-    return importlib.import_module(f"{__name__}.{ENGINES[engine]}")
+        names = [name for _, name in ENGINES.values()]
+        listed = ", ".join(names[:-1]) + " or " + names[-1]
+        raise TypeError(f"--data must be a table ({listed}), got {type(data).__name__}")
+    return importlib.import_module(f"{__name__}.{ENGINES[engine][0]}")
 
 
 def columns_of(data: object) -> list[str]:

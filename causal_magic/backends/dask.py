@@ -6,6 +6,8 @@ categories do not become empty cells.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .core import CountTable, kind_from_type_name, table_from_groups
 
 #: The rows stay in Dask: the fit tests use the sums it computes.
@@ -36,7 +38,9 @@ def count_table(ddf, by: list[str], value: str | None) -> CountTable:
     return table_from_groups(out.reset_index(), by, value, kinds, "dask")
 
 
-def moments(ddf, keys: list[str], nums: list[str], pairs: list[tuple[int, int]]):
+def moments(
+    ddf, keys: list[str], nums: list[str], pairs: list[tuple[int, int]]
+) -> tuple[pd.DataFrame, int]:
     """Per cell of ``keys``: n, shifted sums ``s{i}`` and products ``q{i}_{j}``; and all rows."""
     d = ddf[keys + nums]
     n_all = int(d.shape[0].compute())

@@ -44,7 +44,9 @@ def count_table(rel, by: list[str], value: str | None) -> CountTable:
     return table_from_groups(small, by, value, kinds, "duckdb")
 
 
-def moments(rel, keys: list[str], nums: list[str], pairs: list[tuple[int, int]]):
+def moments(
+    rel, keys: list[str], nums: list[str], pairs: list[tuple[int, int]]
+) -> tuple[pd.DataFrame, int]:
     """Per cell of ``keys``: n, shifted sums ``s{i}`` and products ``q{i}_{j}``; and all rows."""
     q = _quote
     n_all = rel.aggregate("count(*)").fetchall()[0][0]

@@ -54,7 +54,9 @@ def count_table(df, by: list[str], value: str | None) -> CountTable:
     return table_from_groups(small, by, value, kinds, "polars")
 
 
-def moments(df, keys: list[str], nums: list[str], pairs: list[tuple[int, int]]):
+def moments(
+    df, keys: list[str], nums: list[str], pairs: list[tuple[int, int]]
+) -> tuple[pd.DataFrame, int]:
     """Per cell of ``keys``: n, shifted sums ``s{i}`` and products ``q{i}_{j}``; and all rows."""
     import polars as pl
 

@@ -37,7 +37,9 @@ def count_table(sdf, by: list[str], value: str | None) -> CountTable:
     return table_from_groups(small, by, value, kinds, "pyspark")
 
 
-def moments(sdf, keys: list[str], nums: list[str], pairs: list[tuple[int, int]]):
+def moments(
+    sdf, keys: list[str], nums: list[str], pairs: list[tuple[int, int]]
+) -> tuple[pd.DataFrame, int]:
     """Per cell of ``keys``: n, shifted sums ``s{i}`` and products ``q{i}_{j}``; and all rows."""
     from pyspark.sql import functions as F
 

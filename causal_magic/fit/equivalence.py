@@ -38,7 +38,9 @@ def _v_structures(G: nx.DiGraph) -> set[tuple]:
     return out
 
 
-def equivalence(G1, G2, names, obs1, obs2) -> tuple[bool | None, str]:
+def equivalence(
+    G1: nx.DiGraph, G2: nx.DiGraph, names: tuple[str, str], obs1: list, obs2: list
+) -> tuple[bool | None, str]:
     """Are the graphs Markov equivalent (True/False, None if not decided), and how we know.
 
     ``obs1``/``obs2`` are each graph's measured nodes; ``names`` name the

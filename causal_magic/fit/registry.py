@@ -31,12 +31,14 @@ the verdict, the card and the drawing's marks need nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from ..backends import engine_of, in_memory, local_frame
 from .errors import FitError
 from .gtest import G_TEST, g_test
 from .linear import FISHER_Z, WILKS, linear_test, linear_test_engine
+from .measured import Column
 from .result import TestOutcome, join_names
 
 __all__ = ["DEFAULT_TEST", "TESTS", "TestFunction", "find_test", "run_tests"]
@@ -81,7 +83,9 @@ def find_test(name: str) -> TestFunction:
     return fn
 
 
-def _outcome(data, a: str, b: str, given: list[str], profile: dict, test: TestFunction):
+def _outcome(
+    data, a: str, b: str, given: list[str], profile: dict[str, Column], test: TestFunction
+) -> TestOutcome:
     """One claim: refuse a constant variable, drop constant conditions, run the test."""
     const = [v for v in (a, b) if profile[v].constant]
     const_z = [g for g in given if profile[g].constant]
@@ -101,7 +105,13 @@ def _outcome(data, a: str, b: str, given: list[str], profile: dict, test: TestFu
     return res
 
 
-def run_tests(data, items, profile: dict, notes: list[str], test: str = DEFAULT_TEST) -> list[dict]:
+def run_tests(
+    data,
+    items: Iterable[tuple[Any, dict]],
+    profile: dict[str, Column],
+    notes: list[str],
+    test: str = DEFAULT_TEST,
+) -> list[dict]:
     """Run one test per ``(Independence, extra columns)``; rows without the correction columns.
 
     ``profile`` says which columns are numeric or constant
