@@ -90,6 +90,13 @@ class CausalMagics(Magics):
         default="holm",
         help="multiple-testing correction for --check (default holm)",
     )
+    @argument(
+        "--test",
+        metavar="NAME",
+        default="auto",
+        help="independence test for --check: auto (default: G-test when every column is "
+        "categorical, partial correlation otherwise), g-test or linear",
+    )
     @line_cell_magic
     def dag(self, line: str, cell: str | None = None):
         """Define a causal graph from edge text (``%%dag``), or show graphs (``%dag``).
@@ -207,6 +214,7 @@ class CausalMagics(Magics):
                     alpha=args.alpha,
                     correction=args.correction,
                     graph_name=args.names[0],
+                    test=args.test,
                 )
             else:
                 return compare(
@@ -215,6 +223,7 @@ class CausalMagics(Magics):
                     alpha=args.alpha,
                     correction=args.correction,
                     names=tuple(args.names),
+                    test=args.test,
                 )
         except ValueError as err:
             raise UsageError(f"%dag --check: {err}") from None

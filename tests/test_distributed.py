@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from causal_magic.estimate import do
+from causal_magic.fit import TESTS, check_fit
 
 pytestmark = [
     pytest.mark.distributed,
@@ -176,6 +177,27 @@ def test_spark_nan_outcome_counts_as_missing(spark):
     r = do("E[Y | do(X=1)]", sdf, adjust=["Z"])
     assert r.n_dropped_missing == 1
     assert r.value == pytest.approx(do("E[Y | do(X=1)]", df, adjust=["Z"]).value)
+
+
+def _same_fit(got, want) -> None:
+    cols = ["independence", "test", "statistic", "dof", "p_value", "effect", "n", "note"]
+    assert got.engine != want.engine
+    pd.testing.assert_frame_equal(got.table[cols], want.table[cols], rtol=1e-9)
+
+
+@pytest.mark.parametrize("test", list(TESTS))
+def test_spark_check_fit_gives_the_pandas_numbers(spark, test):
+    df, G = _scm(5_000)  # Z ⫫ W, and Y ⫫ Score | W, X, Z: categorical and mixed claims
+    want = check_fit(G, df, test=test)
+    _same_fit(check_fit(G, _to_spark(spark, df), test=test), want)
+
+
+@pytest.mark.parametrize("test", list(TESTS))
+def test_dask_check_fit_gives_the_pandas_numbers(dd, test):
+    df, G = _scm(5_000)
+    _same_fit(
+        check_fit(G, dd.from_pandas(df, npartitions=3), test=test), check_fit(G, df, test=test)
+    )
 
 
 def test_missing_engine_fails_under_ci_and_skips_elsewhere(monkeypatch):

@@ -122,7 +122,7 @@ def _random_dag(rng: np.random.Generator, n: int, p: float) -> nx.DiGraph:
 
 
 def test_skeleton_and_v_structures_agree_with_every_d_separation():
-    from causal_magic.fit import _dsep_equivalent_mixed
+    from causal_magic.fit.equivalence import _dsep_equivalent_mixed
 
     rng = np.random.default_rng(0)
     seen = {True: 0, False: 0}

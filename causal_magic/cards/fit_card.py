@@ -7,21 +7,60 @@ associated given Talent; the graph says they are not -- an edge may be
 missing"); then the whole table with the contradicted rows marked; then the
 notes that say how sparse strata and untestable claims were handled.
 
-Same rules as :mod:`causal_magic.do_card`: self-contained HTML, inline CSS on
-the ``--jp-*`` theme variables with fallbacks, ``cm-`` prefixed classes, no
-script, every user string escaped.
+Same rules as the ``%do`` card: self-contained HTML, inline CSS on the
+``--jp-*`` theme variables with fallbacks, ``cm-`` prefixed classes, no
+script, every user string escaped.  The card only reads the result's fields
+and methods (the sentences are written in :mod:`causal_magic.fit.result`), so
+it imports nothing from the fit package, not even for type checking: the
+results import the card, never the other way round.  What it reads is
+spelled out as two protocols, :class:`FitLike` and :class:`ComparisonLike`.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .fit import Comparison, FitResult
+__all__ = ["ComparisonLike", "FitLike", "render_compare_html", "render_fit_html"]
 
-__all__ = ["render_compare_html", "render_fit_html"]
+
+class FitLike(Protocol):
+    """What the check_fit card reads (:class:`causal_magic.fit.FitResult` has it all)."""
+
+    table: Any  # pandas.DataFrame with the columns of causal_magic.fit.COLUMNS
+    notes: list[str]
+    alpha: float
+    latent: list[str]
+    n_rows: int | None
+    engine: str | None
+    graph_name: str | None
+
+    @property
+    def fits(self) -> bool | None: ...
+    @property
+    def correction_name(self) -> str: ...
+    def summary(self) -> str: ...
+    def readings(self) -> list[str]: ...
+
+
+class ComparisonLike(Protocol):
+    """What the compare card reads (:class:`causal_magic.fit.Comparison` has it all)."""
+
+    names: tuple[str, str]
+    table: Any  # pandas.DataFrame: the test columns plus "implied_by"
+    shared: list[str]
+    not_comparable: list[str]
+    equivalent: bool | None
+    equivalence: str
+    verdict: str
+    notes: list[str]
+    alpha: float
+    has_data: bool
+    implied_counts: tuple[int, int]
+
+    def readings(self) -> list[str]: ...
+
 
 _CSS = """
 .cm-fit-card{font-family:var(--jp-ui-font-family,system-ui,-apple-system,sans-serif);
@@ -142,7 +181,7 @@ def _list(items: list[str], cls: str, title: str) -> str:
     return f'<div class="{cls}" role="note"><b>{_e(title)}</b><ul>{lis}</ul></div>'
 
 
-def render_fit_html(r: FitResult) -> str:
+def render_fit_html(r: FitLike) -> str:
     """The check_fit card as self-contained HTML (inline CSS, no script)."""
     name = f" {r.graph_name}" if r.graph_name else ""
     out = [f'<div class="cm-fit-card"><style>{_CSS}</style>']
@@ -163,15 +202,14 @@ def render_fit_html(r: FitResult) -> str:
         bits.append(_e(r.engine))
     if r.n_rows:
         bits.append(f"{r.n_rows:,} rows used")
-    corr = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini-Hochberg"}
-    bits.append(f"alpha {r.alpha:g}, {_e(corr.get(r.correction, 'no correction'))}")
+    bits.append(f"alpha {r.alpha:g}, {_e(r.correction_name)}")
     if r.latent:
         bits.append("unmeasured: " + _e(", ".join(r.latent)))
     out.append(f'<div class="cm-foot">{" · ".join(bits)}</div></div>')
     return "".join(out)
 
 
-def render_compare_html(c: Comparison) -> str:
+def render_compare_html(c: ComparisonLike) -> str:
     """The compare card as self-contained HTML (inline CSS, no script)."""
     a, b = c.names
     out = [f'<div class="cm-fit-card"><style>{_CSS}</style>']
@@ -181,12 +219,7 @@ def render_compare_html(c: Comparison) -> str:
     label = f"<b>{_e(eq)}</b> — " if eq else ""
     out.append(f'<div class="cm-equiv">{label}{_e(c.equivalence)}</div>')
     if c.has_data:
-        readings = []
-        from .fit import _reading
-
-        for row in _rows(c.table[c.table["rejected"]]):
-            readings.append(f"{row['implied_by']}: {_reading(row)}")
-        out.append(_list(readings, "cm-contradicted", "Contradicted by the data"))
+        out.append(_list(c.readings(), "cm-contradicted", "Contradicted by the data"))
     if len(c.table):
         out.append(
             f"<details open><summary>{len(c.table)} claim(s) only one graph makes "

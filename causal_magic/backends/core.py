@@ -1,0 +1,227 @@
+"""What every engine module shares: the count table, its levels, and column kinds.
+
+An engine module (``pandas.py``, ``polars.py``, ...) knows how to ask its
+engine for numbers; everything that does not depend on the engine lives
+here, so that all engines hand back the *same* :class:`CountTable` -- levels
+sorted the same way, cells in the same order, missing rows dropped and
+counted the same way -- and a test written against one engine holds for all.
+
+Nothing here imports an engine: only numpy and pandas (for
+:meth:`CountTable.to_frame` and the small group-by results).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..hints import suggest
+
+__all__ = [
+    "CountTable",
+    "UnknownColumnError",
+    "finish_table",
+    "kind_from_type_name",
+    "kind_of_values",
+    "table_from_groups",
+    "unknown_column_message",
+]
+
+
+class UnknownColumnError(KeyError):
+    """A name in the query or ``--adjust`` is not a column of the data."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0])
+
+
+@dataclass
+class CountTable:
+    """Counts of complete rows per cell of ``columns``.
+
+    ``codes[i, j]`` is the index into ``levels[columns[j]]`` of cell ``i``;
+    ``n[i]`` its row count.  ``levels`` hold only values that occur (sorted,
+    as plain Python scalars); ``kinds`` say what each column holds
+    (``"bool"``, ``"int"``, ``"float"``, ``"string"`` or ``"other"``).  With a
+    ``value_column`` (a numeric outcome), ``ysum``/``ysumsq`` are its sum and
+    sum of squares per cell.
+    """
+
+    columns: tuple[str, ...]
+    levels: dict[str, tuple]
+    kinds: dict[str, str]
+    codes: np.ndarray
+    n: np.ndarray
+    n_dropped: int = 0
+    engine: str = "pandas"
+    value_column: str | None = None
+    ysum: np.ndarray | None = None
+    ysumsq: np.ndarray | None = None
+
+    @property
+    def n_used(self) -> int:
+        return int(self.n.sum())
+
+    def col(self, name: str) -> np.ndarray:
+        """Codes of one column, per cell."""
+        return self.codes[:, self.columns.index(name)]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table as a DataFrame of values and counts (for reading, tests)."""
+        out = {c: [self.levels[c][k] for k in self.col(c)] for c in self.columns}
+        out["n"] = self.n
+        if self.ysum is not None:
+            out["sum"] = self.ysum
+            out["sumsq"] = self.ysumsq
+        return pd.DataFrame(out)
+
+
+def unknown_column_message(name: str, have: list[str]) -> str:
+    """``'x' is not a column of the data; did you mean 'X'? (columns: ...)``."""
+    hint = suggest(name, have)
+    more = f"; did you mean {hint!r}?" if hint else ""
+    shown = ", ".join(map(str, have[:30])) + (", ..." if len(have) > 30 else "")
+    return f"{name!r} is not a column of the data{more} (columns: {shown})"
+
+
+# -- column kinds ------------------------------------------------------------------
+
+
+def kind_of_values(values) -> str:
+    """bool/int/float/string/other from the values themselves (None ignored)."""
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return "other"
+    if all(isinstance(v, (bool, np.bool_)) for v in vals):
+        return "bool"
+    if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in vals):
+        return "int"
+    if all(isinstance(v, (int, float, np.integer, np.floating)) for v in vals):
+        return "float"
+    if all(isinstance(v, str) for v in vals):
+        return "string"
+    return "other"
+
+
+def kind_from_type_name(name: str) -> str:
+    """bool/int/float/string/other from an engine's type name (``Int64``, ``VARCHAR``...)."""
+    t = name.lower()
+    if t.startswith(("bool",)):
+        return "bool"
+    if any(k in t for k in ("int", "long", "short", "byte")) and "interval" not in t:
+        return "int"
+    if any(k in t for k in ("float", "double", "decimal", "real")):
+        return "float"
+    if any(k in t for k in ("str", "utf8", "varchar", "string", "char", "text", "categorical")):
+        return "string"
+    return "other"
+
+
+# -- packing a CountTable ----------------------------------------------------------
+
+
+def _python(v: object) -> object:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _sort_levels(values: list) -> tuple[list, np.ndarray]:
+    """Sort levels; return them and the permutation old index -> new index."""
+    try:
+        order = sorted(range(len(values)), key=lambda i: values[i])
+    except TypeError:
+        order = sorted(range(len(values)), key=lambda i: str(values[i]))
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.arange(len(values))
+    return [values[i] for i in order], inverse
+
+
+_AS_KIND = {"int": int, "float": float, "bool": bool}
+
+
+def finish_table(
+    columns, level_lists, kinds, cell_codes, n, n_dropped, engine, value_column, ysum, ysumsq
+) -> CountTable:
+    """Drop empty cells and unused levels, sort levels, pack a CountTable.
+
+    ``cell_codes[i, j]`` indexes ``level_lists[j]`` (any order, unused
+    levels allowed); the result's levels are sorted and its cells in
+    canonical order, whatever the engine.
+    """
+    keep = n > 0
+    cell_codes = cell_codes[keep]
+    n = n[keep]
+    if ysum is not None:
+        ysum, ysumsq = ysum[keep], ysumsq[keep]
+    levels = {}
+    codes = np.empty_like(cell_codes, dtype=np.int64)
+    for j, c in enumerate(columns):
+        used = np.unique(cell_codes[:, j])
+        vals = [_python(level_lists[j][k]) for k in used]
+        if kinds[c] in _AS_KIND:
+            vals = [_AS_KIND[kinds[c]](v) for v in vals]
+        remap = np.full(len(level_lists[j]) if len(level_lists[j]) else 1, -1, dtype=np.int64)
+        sorted_vals, perm = _sort_levels(vals)
+        remap[used] = perm
+        codes[:, j] = remap[cell_codes[:, j]]
+        levels[c] = tuple(sorted_vals)
+    if len(columns) and len(n):
+        order = np.lexsort(codes.T[::-1])  # canonical cell order, whatever the engine
+        codes, n = codes[order], n[order]
+        if ysum is not None:
+            ysum, ysumsq = ysum[order], ysumsq[order]
+    return CountTable(
+        tuple(columns),
+        levels,
+        dict(kinds),
+        codes,
+        n.astype(np.int64),
+        int(n_dropped),
+        engine,
+        value_column,
+        None if ysum is None else ysum.astype(float),
+        None if ysumsq is None else ysumsq.astype(float),
+    )
+
+
+def table_from_groups(
+    small: pd.DataFrame, by: list[str], value: str | None, kinds: dict[str, str], engine: str
+) -> CountTable:
+    """Turn an engine's small group-by result into a CountTable.
+
+    ``small`` has the key columns and ``n`` (rows per group), and with a
+    ``value`` also ``ny`` (rows with a value), ``sum`` and ``sumsq``.  Engines
+    keep null keys as groups; they are dropped (and counted) here, as are
+    rows whose value is missing.
+    """
+    small = small.reset_index(drop=True)
+    n = small["n"].to_numpy(dtype=np.int64)
+    key_missing = np.zeros(len(small), dtype=bool)
+    for c in by:
+        key_missing |= small[c].isna().to_numpy()
+    n_dropped = int(n[key_missing].sum())
+    small = small[~key_missing].reset_index(drop=True)
+    ysum = ysumsq = None
+    if value is not None:
+        ny = small["ny"].fillna(0).to_numpy(dtype=np.int64)
+        n_dropped += int((small["n"].to_numpy(dtype=np.int64) - ny).sum())
+        small["n"] = ny
+        ysum = small["sum"].fillna(0).to_numpy(dtype=float)
+        ysumsq = small["sumsq"].fillna(0).to_numpy(dtype=float)
+    n = small["n"].to_numpy(dtype=np.int64)
+    codes_cols, level_lists, kinds_out = [], [], {}
+    for c in by:
+        vals = small[c].tolist()
+        kind = kinds.get(c, "other")
+        if kind == "other" or (kind == "string" and not all(isinstance(v, str) for v in vals)):
+            kind = kind_of_values(vals)
+        uniq: dict = {}
+        codes = np.fromiter((uniq.setdefault(v, len(uniq)) for v in vals), np.int64, len(vals))
+        codes_cols.append(codes)
+        level_lists.append(list(uniq))
+        kinds_out[c] = kind
+    cell_codes = np.stack(codes_cols, axis=1) if by else np.zeros((len(n), 0), dtype=np.int64)
+    return finish_table(
+        by, level_lists, kinds_out, cell_codes, n, n_dropped, engine, value, ysum, ysumsq
+    )

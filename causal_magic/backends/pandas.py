@@ -1,0 +1,174 @@
+"""pandas: count tables without hashing rows, and the rows themselves for the fit tests.
+
+pandas has no engine to push work into, so the count is made here as fast as
+numpy allows: integer codes per column (categorical codes, a small-range
+integer offset, or ``pd.factorize``) folded into one mixed-radix index and
+counted with ``numpy.bincount``.  When the index would be too large to count
+densely, the code columns are grouped instead.  The rows are already in
+memory, so the linear fit tests run on them (:func:`local_frame`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .core import CountTable, finish_table, kind_of_values
+
+#: The rows are in Python's memory: tests run on them, not on engine sums.
+IN_MEMORY = True
+
+#: Largest dense mixed-radix index the fast path will bincount.
+_DENSE_LIMIT = 1 << 24
+
+
+def columns(df: pd.DataFrame) -> list[str]:
+    return [str(c) for c in df.columns]
+
+
+def schema_kind(df: pd.DataFrame, col: str) -> str:
+    """bool/int/float/other from the dtype, without reading rows."""
+    s = df[col]
+    kind = getattr(s.dtype, "kind", "O")
+    if kind == "b" or str(s.dtype) == "boolean":
+        return "bool"
+    if kind in "iu" or str(s.dtype).startswith(("Int", "UInt")):
+        return "int"
+    if kind == "f" or str(s.dtype).startswith("Float"):
+        return "float"
+    return "other"
+
+
+def local_frame(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    return df[cols]
+
+
+def _codes(s: pd.Series) -> tuple[np.ndarray, list, str]:
+    """Integer codes (-1 for missing), the levels they index, and the kind."""
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        cats = list(dtype.categories)
+        return np.asarray(s.cat.codes), cats, kind_of_values(cats)
+    if isinstance(dtype, np.dtype) and dtype == np.bool_:
+        return s.to_numpy().view(np.int8), [False, True], "bool"
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu" and len(s):
+        arr = s.to_numpy()
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo < max(1 << 16, 4 * len(arr)):
+            width = hi - lo + 1
+            small = np.int8 if width < 127 else np.int16 if width < 32767 else np.int64
+            codes = (arr - lo).astype(small, copy=False) if lo else arr.astype(small, copy=False)
+            return codes, list(range(lo, hi + 1)), "int"
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    uniques = list(uniques)
+    if dtype.kind in "iu":
+        kind = "int"
+    elif dtype.kind == "f":
+        kind = "float"
+    elif dtype.kind == "b" or str(dtype) == "boolean":
+        kind = "bool"
+    elif str(dtype).startswith(("Int", "UInt")):
+        kind = "int"
+    elif str(dtype).startswith("Float"):
+        kind = "float"
+    else:
+        kind = kind_of_values(uniques)
+    return codes, uniques, kind
+
+
+def count_table(df: pd.DataFrame, by: list[str], value: str | None) -> CountTable:
+    """Count complete rows per cell of ``by`` (dense bincount, else a grouped fallback)."""
+    n_rows = len(df)
+    per_col = [_codes(df[c]) for c in by]
+    radices = [max(len(levels), 1) for _, levels, _ in per_col]
+    total = math.prod(radices)
+    missing = None
+    for codes, _, _ in per_col:
+        if codes.dtype.kind == "i" and n_rows and codes.min() < 0:
+            m = codes < 0
+            missing = m if missing is None else missing | m
+    y = None
+    if value is not None:
+        y = pd.to_numeric(df[value], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        ym = np.isnan(y)
+        if ym.any():
+            missing = ym if missing is None else missing | ym
+    kinds = {c: k for c, (_, _, k) in zip(by, per_col, strict=False)}
+    levels = [lv for _, lv, _ in per_col]
+    codes = [c for c, _, _ in per_col]
+    if total <= max(_DENSE_LIMIT, 2 * n_rows) and total < (1 << 62):
+        return _dense(by, codes, levels, kinds, radices, n_rows, missing, value, y)
+    return _grouped(by, codes, levels, kinds, missing, value, y)
+
+
+def _dense(by, codes, levels, kinds, radices, n_rows, missing, value, y) -> CountTable:
+    """One mixed-radix index per row, counted with ``numpy.bincount``."""
+    total = math.prod(radices)
+    # Horner's scheme in place: idx = ((c0 * r1 + c1) * r2 + c2) ...
+    idx = np.zeros(n_rows, dtype=np.int64) if not by else codes[0].astype(np.int64)
+    for col_codes, r in zip(codes[1:], radices[1:], strict=False):
+        idx *= r
+        idx += col_codes
+    length = total
+    if missing is not None:
+        idx[missing] = total  # one extra bin collects the dropped rows
+        length = total + 1
+    n = np.bincount(idx, minlength=length)
+    ysum = ysumsq = None
+    if y is not None:
+        yy = np.where(missing, 0.0, y) if missing is not None else y
+        ysum = np.bincount(idx, weights=yy, minlength=length)[:total]
+        ysumsq = np.bincount(idx, weights=yy * yy, minlength=length)[:total]
+    n_dropped = int(n[total]) if missing is not None else 0
+    n = n[:total]
+    nz = np.flatnonzero(n)
+    cell_codes = (
+        np.stack(np.unravel_index(nz, radices), axis=1)
+        if by
+        else np.zeros((len(nz), 0), dtype=np.int64)
+    )
+    return finish_table(
+        by,
+        levels,
+        kinds,
+        cell_codes,
+        n[nz],
+        n_dropped,
+        "pandas",
+        value,
+        None if ysum is None else ysum[nz],
+        None if ysumsq is None else ysumsq[nz],
+    )
+
+
+def _grouped(by, codes, levels, kinds, missing, value, y) -> CountTable:
+    """Too many possible cells for a dense index: group the code columns."""
+    frame = pd.DataFrame({f"c{j}": col_codes for j, col_codes in enumerate(codes)})
+    if y is not None:
+        frame["y"] = y
+        frame["y2"] = y * y
+    if missing is not None:
+        n_dropped = int(missing.sum())
+        frame = frame[~missing]
+    else:
+        n_dropped = 0
+    keys = list(frame.columns[: len(by)])
+    g = frame.groupby(keys, sort=False)
+    small = g.size().rename("n").reset_index()
+    if y is not None:
+        sums = g[["y", "y2"]].sum().reset_index(drop=True)
+        small["sum"], small["sumsq"] = sums["y"].to_numpy(), sums["y2"].to_numpy()
+    return finish_table(
+        by,
+        levels,
+        kinds,
+        small[keys].to_numpy(dtype=np.int64),
+        small["n"].to_numpy(),
+        n_dropped,
+        "pandas",
+        value,
+        None if y is None else small["sum"].to_numpy(),
+        None if y is None else small["sumsq"].to_numpy(),
+    )
