@@ -201,6 +201,11 @@ def format_name(name: str) -> str:
     return _show(s) if not _NUMBER.match(s) else f'"{s}"'
 
 
+def format_value(v: object) -> str:
+    """A column value as messages write it: ``repr`` when blank, padded or holding a comma."""
+    return repr(v) if isinstance(v, str) and (not v or v != v.strip() or "," in v) else str(v)
+
+
 def format_term(t: Term) -> str:
     """Canonical text of a term, e.g. ``P(Sound=Great | do(Gear=Fancy))``."""
     head = format_name(t.outcome)
