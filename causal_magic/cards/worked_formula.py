@@ -230,7 +230,9 @@ class _Labels:
             return [_name(v)] + ([_EQ, _value(self.y_value)] if self.y_value is not None else [])
         if v in self.x:
             return _column_assign(v, self.x[v])
-        return _assign(v, _query_value(self.w[v]))
+        if v in self.w:
+            return _assign(v, _query_value(self.w[v]))
+        return [_name(v)]  # a variable the query does not fix (a selection node)
 
     def stratum(self, v, p: Prob, bound: dict) -> Line | None:
         if v in bound:
@@ -241,6 +243,8 @@ class _Labels:
             if self.r.method == "frontdoor":
                 return _column_assign(v, self.x[v])
             return [_value(self.x_query[v].value)]
+        if v not in self.w:
+            return [_name(v)]
         if not any(x in p.given for x in self.x):
             return None  # P(z | w) is read within the conditions' stratum
         return _assign(v, _query_value(self.w[v]))
@@ -305,6 +309,11 @@ def _truncated(terms: list[Line]) -> Line:
     return _joined(terms[:MAX_TERMS] + tail, _PLUS)
 
 
+def _in_sum_order(assign: dict, over: tuple) -> dict:
+    """A stratum's values, the summed variables first in the order the sum names them."""
+    return {**{v: assign[v] for v in over}, **assign}
+
+
 def _numbered_lines(r: DoResult, labels: _Labels) -> list[Line]:
     """The symbolic terms, the counts and the numbers: one walk of the tree each."""
     expr = r.details.expression
@@ -318,7 +327,7 @@ def _numbered_lines(r: DoResult, labels: _Labels) -> list[Line]:
     ]
     top = _top_children(r)
     return [
-        _truncated([_write(expr.term, w, (obj,), {v: a[v] for v in expr.over}) for obj, a in top])
+        _truncated([_write(expr.term, w, (obj,), _in_sum_order(a, expr.over)) for obj, a in top])
         for w in walks
     ]
 

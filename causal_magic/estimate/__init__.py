@@ -60,7 +60,7 @@ from .result import (
     PositivityError,
     UnknownValueError,
 )
-from .strata import term_result
+from .strata import SMALL_STRATUM, term_result
 from .validate import (
     MAX_FLOAT_LEVELS,
     adjust_names,
@@ -76,6 +76,7 @@ from .validate import (
 
 __all__ = [
     "MAX_FLOAT_LEVELS",
+    "SMALL_STRATUM",
     "DataError",
     "DoResult",
     "NotIdentifiableError",
