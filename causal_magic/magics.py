@@ -9,14 +9,18 @@ a traceback) and keeps track of which names ``%%dag`` defined, so that
 
 from __future__ import annotations
 
+import argparse
 import keyword
+import shlex
 from typing import Any
 
 import networkx as nx
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
+from IPython.core.magic_arguments import ArgDecorator, argument, magic_arguments, parse_argstring
 from IPython.display import display
+
+from .query import DoOptions, DoOptionsError, Query, parse_query, split_magic_line
 
 _MAGIC_NAMES = {"line": ("dag", "do"), "cell": ("dag",)}
 
@@ -27,6 +31,66 @@ def _check_name(name: str) -> None:
             f"%%dag: {name!r} is not a valid Python name for the graph; "
             "use letters, digits and underscores, not starting with a digit (e.g. %%dag G)"
         )
+
+
+# -- the options of %do: one parser (built by @argument below), these its checks ---------
+
+
+class _Once(argparse.Action):
+    """Store an option's value, refusing a second occurrence of it."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if getattr(namespace, f"_seen_{self.dest}", False):
+            raise argparse.ArgumentError(self, f"{option_string} is given twice")
+        setattr(namespace, f"_seen_{self.dest}", True)
+        setattr(namespace, self.dest, values)
+
+
+class _SpelledOut(ArgDecorator):
+    """Options are spelled out: ``--dat`` is unknown, not an abbreviation of ``--data``."""
+
+    def add_to_parser(self, parser, group):
+        parser.allow_abbrev = False
+
+
+def _ci_level(text: str) -> float:
+    try:
+        ci = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--ci expects a level such as 0.95, got {text!r}"
+        ) from None
+    if 50 <= ci < 100:
+        ci = ci / 100  # --ci 95 means 95 %
+    if not 0 < ci < 1:
+        raise argparse.ArgumentTypeError(
+            f"--ci must be between 0 and 1 (e.g. 0.95) or a percentage like 95, got {text}"
+        )
+    return ci
+
+
+def _integer(option: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{option} expects an integer, got {text!r}") from None
+
+
+def _resamples(text: str) -> int:
+    n = _integer("--bootstrap", text)
+    if n < 10:
+        raise argparse.ArgumentTypeError(f"--bootstrap needs at least 10 resamples, got {n}")
+    return n
+
+
+def _seed(text: str) -> int:
+    return _integer("--seed", text)
+
+
+def _positivity(text: str) -> str:
+    if text not in ("error", "drop"):
+        raise argparse.ArgumentTypeError(f"--positivity is 'error' or 'drop', got {text!r}")
+    return text
 
 
 @magics_class
@@ -255,6 +319,55 @@ class CausalMagics(Magics):
 
     # -- %do ---------------------------------------------------------------
 
+    @magic_arguments()
+    @_SpelledOut()
+    @argument("--data", metavar="DF", action=_Once, help="the table to estimate from (required)")
+    @argument(
+        "--dag",
+        metavar="G",
+        action=_Once,
+        help="the graph; may be left out when exactly one %%%%dag graph "
+        "holds the query's variables",
+    )
+    @argument(
+        "--adjust",
+        metavar="Z",
+        nargs="+",
+        action=_Once,
+        help="force an adjustment set, Z1,Z2 or Z1 Z2 ('' for none); "
+        "warns when the graph says it is invalid",
+    )
+    @argument(
+        "--ci",
+        metavar="LEVEL",
+        type=_ci_level,
+        action=_Once,
+        help="level of a bootstrap interval, e.g. 0.95 (or 95)",
+    )
+    @argument(
+        "--bootstrap",
+        metavar="N",
+        type=_resamples,
+        default=1000,
+        action=_Once,
+        help="bootstrap resamples (default 1000, at least 10)",
+    )
+    @argument("--seed", metavar="S", type=_seed, action=_Once, help="seed of the bootstrap")
+    @argument(
+        "--positivity",
+        metavar="{error,drop}",
+        type=_positivity,
+        default="error",
+        action=_Once,
+        help="error (default): refuse strata without treated rows; drop: leave them out and say so",
+    )
+    @argument(
+        "query",
+        nargs="*",
+        metavar="QUERY",
+        help="P(Y=y | do(X=x)), E[Y | do(X=x)], or a difference or ratio of two (first)",
+    )
+    @no_var_expand
     @line_magic("do")
     def do(self, line: str):
         """Estimate an interventional probability from data, identified from a DAG.
@@ -267,15 +380,13 @@ class CausalMagics(Magics):
             %do P(Y=1 | do(X=1)) - P(Y=1 | do(X=0)) --data df
             r = %do P(Sound=Great | do(Gear=Fancy)) --data df
 
-        Options (after the query): ``--data DF`` (required), ``--dag G`` (may be
-        left out when exactly one ``%%dag`` graph holds the query's variables),
-        ``--adjust Z1,Z2`` (force a set; warns when the DAG says it is invalid),
-        ``--ci 0.95``, ``--bootstrap 1000``, ``--seed 0``.  The result shows the
-        estimate beside the naive one with the adjustment formula in numbers;
-        its attributes (``r.value``, ``r.naive``, ``r.table`` ...) hold the parts.
+        The query comes first, exactly as typed (no ``{var}`` or ``$var``
+        expansion), then the options.  The result shows the estimate beside the
+        naive one with the adjustment formula in numbers; its attributes
+        (``r.value``, ``r.naive``, ``r.table`` ...) hold the parts.
         """
         from .estimate import do as estimate_do
-        from .query import QuerySyntaxError, format_query_error, parse_magic_line
+        from .query import QuerySyntaxError, format_query_error
 
         try:
             query, options = parse_magic_line(line)
@@ -328,6 +439,65 @@ class CausalMagics(Magics):
             f"%do: several graphs contain {wanted}: {', '.join(fits)}; "
             f"say which with --dag, e.g. --dag {fits[-1]}"
         )
+
+
+# -- the %do line: the query (query grammar), then options (the magic's own parser) -----
+
+
+def parse_magic_line(line: str) -> tuple[Query, DoOptions]:
+    """Parse a whole ``%do`` line into a :class:`Query` and :class:`DoOptions`.
+
+    The query is read with the query grammar first, so quotes, ``|`` and
+    ``--`` inside it never confuse the split; the options after it are read by
+    the parser that ``@argument`` builds for ``%do`` (the same one ``%do?``
+    prints), so the help cannot drift from what is accepted.
+
+    >>> q, o = parse_magic_line("P(Y=1 | do(X=1)) --data df --adjust A B --ci 95")
+    >>> str(q), o.data, o.adjust, o.ci
+    ('P(Y=1 | do(X=1))', 'df', ('A', 'B'), 0.95)
+    """
+    query_text, options_text = split_magic_line(line)
+    return parse_query(query_text), _parse_options(options_text)
+
+
+def _parse_options(text: str) -> DoOptions:
+    try:
+        words = shlex.split(text)
+    except ValueError as e:
+        raise DoOptionsError(f"cannot read the options {text!r}: {e}") from None
+    parser = CausalMagics.do.parser
+    try:
+        args, unknown = parser.parse_known_args(words)
+    except UsageError as err:
+        raise DoOptionsError(_option_message(str(err))) from None
+    if unknown:
+        key = unknown[0].partition("=")[0]
+        known = ", ".join(a.option_strings[0] for a in parser._actions if a.option_strings)
+        if key.startswith("-"):
+            raise DoOptionsError(f"unknown option {key}; known: {known}")
+        raise DoOptionsError(f"expected an option such as --data, found {key!r}")
+    if args.query:
+        raise DoOptionsError(f"expected an option such as --data, found {args.query[0]!r}")
+    adjust = None
+    if args.adjust is not None:  # "--adjust ''" forces no adjustment
+        adjust = tuple(n.strip() for n in ",".join(args.adjust).split(",") if n.strip())
+    return DoOptions(
+        data=args.data,
+        dag=args.dag,
+        adjust=adjust,
+        ci=args.ci,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        positivity=args.positivity,
+    )
+
+
+def _option_message(message: str) -> str:
+    """argparse's wording -> ours: '--data needs a value', not 'expected one argument'."""
+    option, _, detail = message.removeprefix("argument ").partition(": ")
+    if detail.startswith("expected") and "argument" in detail:
+        return f"{option.split('/')[0]} needs a value"
+    return detail or message
 
 
 def _one_title(titles: list[str] | None) -> str:

@@ -24,14 +24,14 @@ escapes, like the edge language (``"Signal\\nProc"``, ``"carry matches"``).
 The ``%do`` line is ``QUERY [--data DF] [--dag G] [--adjust Z1,Z2] [--ci 0.95]
 [--bootstrap 1000] [--seed 0] [--positivity drop]``.  The query is read with
 the grammar above first, so quotes and apostrophes inside it survive; the
-options are whatever follows it (see :func:`parse_magic_line`).
+options are whatever follows it (:func:`split_magic_line`), read by the
+``%do`` magic's own argument parser (:func:`causal_magic.magics.parse_magic_line`).
 """
 
 from __future__ import annotations
 
 import re
-import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "DoOptions",
@@ -41,7 +41,7 @@ __all__ = [
     "Term",
     "Value",
     "format_query_error",
-    "parse_magic_line",
+    "format_value",
     "parse_query",
     "split_magic_line",
 ]
@@ -180,7 +180,6 @@ class DoOptions:
     bootstrap: int = 1000
     seed: int | None = None
     positivity: str = "error"
-    extra: dict = field(default_factory=dict)
 
 
 def _show(v: object) -> str:
@@ -199,6 +198,11 @@ def format_name(name: str) -> str:
     if s and all(ch.isalnum() or ch in "_." for ch in s):
         return s
     return _show(s) if not _NUMBER.match(s) else f'"{s}"'
+
+
+def format_value(v: object) -> str:
+    """A column value as messages write it: ``repr`` when blank, padded or holding a comma."""
+    return repr(v) if isinstance(v, str) and (not v or v != v.strip() or "," in v) else str(v)
 
 
 def format_term(t: Term) -> str:
@@ -480,78 +484,3 @@ def split_magic_line(line: str) -> tuple[str, str]:
             len(line) - len(line[end:].lstrip()) + 1,
         )
     return line[:end].strip(), rest
-
-
-_OPTIONS = ("data", "dag", "adjust", "ci", "bootstrap", "seed", "positivity")
-
-
-def parse_options(text: str) -> DoOptions:
-    """Read ``--data DF --dag G --adjust A,B --ci 0.95 --bootstrap N --seed S``."""
-    try:
-        words = shlex.split(text)
-    except ValueError as e:
-        raise DoOptionsError(f"cannot read the options {text!r}: {e}") from None
-    got: dict[str, str] = {}
-    i = 0
-    while i < len(words):
-        w = words[i]
-        if not w.startswith("--"):
-            raise DoOptionsError(f"expected an option such as --data, found {w!r}")
-        key, eq, val = w[2:].partition("=")
-        if key not in _OPTIONS:
-            raise DoOptionsError(
-                f"unknown option --{key}; known: " + ", ".join("--" + o for o in _OPTIONS)
-            )
-        if key in got:
-            raise DoOptionsError(f"--{key} is given twice")
-        if not eq:
-            # --adjust may take space-separated names: --adjust A B
-            vals = []
-            while i + 1 < len(words) and not words[i + 1].startswith("--"):
-                vals.append(words[i + 1])
-                i += 1
-                if key != "adjust":
-                    break
-            if not vals:
-                raise DoOptionsError(f"--{key} needs a value")
-            val = " ".join(vals) if key != "adjust" else ",".join(vals)
-        got[key] = val
-        i += 1
-    kw: dict = {}
-    for key, val in got.items():
-        if key in ("data", "dag"):
-            kw[key] = val
-        elif key == "adjust":
-            names = tuple(n.strip() for n in val.split(",") if n.strip())
-            kw[key] = names  # may be empty: "--adjust ''" forces no adjustment
-        elif key == "ci":
-            try:
-                ci = float(val)
-            except ValueError:
-                raise DoOptionsError(f"--ci expects a level such as 0.95, got {val!r}") from None
-            if 50 <= ci < 100:
-                ci = ci / 100  # --ci 95 means 95 %
-            if not 0 < ci < 1:
-                raise DoOptionsError(
-                    f"--ci must be between 0 and 1 (e.g. 0.95) or a percentage like 95, got {val}"
-                )
-            kw[key] = ci
-        elif key in ("bootstrap", "seed"):
-            try:
-                n = int(val)
-            except ValueError:
-                raise DoOptionsError(f"--{key} expects an integer, got {val!r}") from None
-            if key == "bootstrap" and n < 10:
-                raise DoOptionsError(f"--bootstrap needs at least 10 resamples, got {n}")
-            kw[key] = n
-        elif key == "positivity":
-            if val not in ("error", "drop"):
-                raise DoOptionsError(f"--positivity is 'error' or 'drop', got {val!r}")
-            kw[key] = val
-    return DoOptions(**kw)
-
-
-def parse_magic_line(line: str) -> tuple[Query, DoOptions]:
-    """Parse a whole ``%do`` line into a :class:`Query` and :class:`DoOptions`."""
-    qtext, otext = split_magic_line(line)
-    return parse_query(qtext), parse_options(otext)

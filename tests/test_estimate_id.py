@@ -11,7 +11,7 @@ import pytest
 
 from causal_magic import do, parse_dag
 from causal_magic.estimate import PositivityError
-from causal_magic.estimate_id import IdFormula
+from causal_magic.estimate.id_formula import IdFormula
 from causal_magic.id_algorithm import evaluate, id_formula
 from causal_magic.identify import identify_effect
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import networkx as nx
+import pandas as pd
 import pytest
 from IPython.core.error import UsageError
 from IPython.utils.capture import capture_output
@@ -174,13 +175,40 @@ def test_do_reproduces_the_seeds_numbers(ip, players, reality):
     assert r.graph_name == "G2"
 
 
-def test_do_result_can_be_assigned_and_expands_variables(ip, players, reality):
+def test_do_result_can_be_assigned(ip, players, reality):
     ip.user_ns["players"] = players
-    ip.user_ns["level"] = "Fancy"
     with capture_output():
         ip.run_cell("%%dag G2\n" + reality)
-        ip.run_cell("r = %do P(Sound=Great | do(Gear={level})) --data players")
+        ip.run_cell("r = %do P(Sound=Great | do(Gear=Fancy)) --data players")
     assert round(float(ip.user_ns["r"]), 3) == 0.357
+
+
+def test_do_query_reaches_the_parser_exactly_as_typed(ip):
+    """No IPython {var} / $var expansion: braces and dollars are the query's own text."""
+    ip.user_ns["lo"] = "NOT-THIS"
+    ip.user_ns["x"] = "NOT-THIS-EITHER"
+    ip.user_ns["df"] = pd.DataFrame(
+        {"X": ["{lo}", "{lo}", "$x", "$x"], "Y": [1, 0, 1, 1], "Z": [0, 1, 0, 1]}
+    )
+    for value, estimate in (('"{lo}"', 0.5), ('"$x"', 1.0)):
+        result = ip.run_cell(f"r = %do P(Y=1 | do(X={value})) --data df --adjust Z")
+        assert result.success, result.error_in_exec
+        assert ip.user_ns["r"].query == f"P(Y=1 | do(X={value}))"
+        assert ip.user_ns["r"].value == estimate
+
+
+def test_do_help_lists_every_option(ip):
+    doc = ip.find_line_magic("do").__doc__
+    for option in ("--data", "--dag", "--adjust", "--ci", "--bootstrap", "--seed", "--positivity"):
+        assert option in doc
+    assert "error" in doc and "drop" in doc and "default 1000" in doc
+
+
+def test_do_bad_option_is_a_usage_error_naming_it(ip):
+    with pytest.raises(UsageError, match="unknown option --dat; known: --data"):
+        ip.run_line_magic("do", "P(Y=1 | do(X=1)) --dat df")
+    with pytest.raises(UsageError, match="--ci must be between 0 and 1"):
+        ip.run_line_magic("do", "P(Y=1 | do(X=1)) --data df --ci 2")
 
 
 def test_do_refuses_to_guess_between_graphs(ip, players, reality):

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from causal_magic.magics import parse_magic_line
 from causal_magic.query import (
     DoOptionsError,
     QuerySyntaxError,
     format_term,
-    parse_magic_line,
     parse_query,
     split_magic_line,
 )

@@ -38,7 +38,7 @@ DO_QUERY = "%do P(Sound=Great | do(Gear=Fancy)) --data df"
 
 def has_do() -> bool:
     """``%do`` is only exercised once its estimator module exists."""
-    return (REPO / "causal_magic" / "estimate.py").exists()
+    return (REPO / "causal_magic" / "estimate").is_dir()
 
 
 class SvgText(HTMLParser):

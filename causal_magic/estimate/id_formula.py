@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .formula import Prob, Product, Ratio, Sum, to_text
+from ..formula import Prob, Product, Ratio, Sum, to_text
 
 __all__ = ["IdFormula", "formula_variables"]
 

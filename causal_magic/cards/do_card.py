@@ -20,16 +20,16 @@ string -- column names, values, graph names, messages -- is escaped.
 from __future__ import annotations
 
 import html
-import math
+import re
 from typing import TYPE_CHECKING
 
+from ..formula import tex_name, to_text
+from .worked_formula import MAX_TERMS, formula_lines, html_of, num, short_value, tex_of
+
 if TYPE_CHECKING:
-    from .estimate import DoResult
+    from ..estimate.result import DoResult
 
 __all__ = ["render_html", "render_latex", "render_text"]
-
-#: Strata written out term by term; the rest are summarised (all are in the table).
-MAX_TERMS = 8
 
 _CSS = """
 .cm-do-card{font-family:var(--jp-ui-font-family,system-ui,-apple-system,sans-serif);
@@ -72,126 +72,10 @@ def _e(s: object) -> str:
     return html.escape(str(s), quote=True)
 
 
-def _num(v: float | None, digits: int = 3) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "undefined"
-    if isinstance(v, float) and math.isinf(v):
-        return "∞" if v > 0 else "−∞"
-    s = f"{v:,.{digits}f}" if abs(v) < 1e6 else f"{v:.4g}"
-    return s.replace("-", "−")
-
-
 def _signed(v: float | None) -> str:
     if v is None:
         return "undefined"
-    return ("+" if v >= 0 else "") + _num(v)
-
-
-def _val(v: object) -> str:
-    """A column value in a formula (short form: just the value)."""
-    from .query import format_name
-
-    return format_name(str(v)) if isinstance(v, str) else str(v)
-
-
-# -- the pieces of a term, in plain text (escaped later) ----------------------------
-
-
-def _term_parts(r: DoResult) -> dict:
-    """Names of the pieces of the formula of a one-term result."""
-    from .query import format_name
-
-    t = r.term
-    y = format_name(t.outcome)
-    yv = r.details.get("y_value")
-    y_full = f"{y}={_val(yv)}" if yv is not None else y
-    x_names = [format_name(n) for n, _ in t.interventions]
-    x_full = r.details.get("x_text", "")
-    w_full = ", ".join(f"{format_name(n)}={v}" for n, v in t.conditions)
-    return {"y": y, "y_full": y_full, "yv": yv, "x_names": x_names, "x_full": x_full, "w": w_full}
-
-
-def _formula_lines(r: DoResult) -> list[tuple[str, str]]:
-    """(lhs, rhs) lines of the worked formula, as plain text."""
-    from .query import format_name
-
-    if r.method == "id" and r.term is not None and r.details.get("id_formula"):
-        lines = [(str(r.term), r.details["id_formula"])]
-        if r.value is not None:
-            lines.append(("", _num(r.value)))
-        return lines
-    if r.term is None or r.table is None:
-        return []
-    p = _term_parts(r)
-    numeric = r.term.kind == "E"
-    P = "E" if numeric else "P"
-    ob, cb = ("[", "]") if numeric else ("(", ")")
-    lhs = str(r.term)
-    tbl = r.table
-    lines: list[tuple[str, str]] = []
-    w = p["w"]
-    given = ", ".join(s for s in (p["x_full"], w) if s)
-    if r.method == "frontdoor":
-        m = ", ".join(format_name(c) for c in r.frontdoor_set)
-        xs = p["x_full"]
-        lines.append(
-            (
-                lhs,
-                f"Σ_{{{m}}} P({m} | {xs}) · Σ_x' {P}{ob}{p['y_full']} | {m}, x'{cb} · P(x')",
-            )
-        )
-        terms_sym, terms_cnt, terms_num = [], [], []
-        for row, inner in zip(_rows(tbl), r.details.get("inner", []), strict=False):
-            mv = ", ".join(_val(row[c]) for c in r.frontdoor_set)
-            inner_sym = " + ".join(
-                f"{P}{ob}{_val(p['yv']) if p['yv'] is not None else p['y']} | {mv}, "
-                f"{', '.join(_val(v) for v in it['x'].values())}{cb}"
-                f"·P({', '.join(_val(v) for v in it['x'].values())})"
-                for it in inner
-            )
-            terms_sym.append(f"P({mv} | {xs})·[{inner_sym}]")
-            inner_cnt = " + ".join(
-                f"{_count(it['num'])}/{it['den']} × {it['n_x']}/{it['total']}" for it in inner
-            )
-            terms_cnt.append(f"{_count(row['n(m, x)'])}/{_count(row['n(x)'])} × [{inner_cnt}]")
-            inner_num = " + ".join(
-                f"{_num(it['p_y'])}×{_num(it['n_x'] / it['total'])}" for it in inner
-            )
-            terms_num.append(f"{_num(row['P(m | x)'])}×[{inner_num}]")
-        lines += _expand(terms_sym, terms_cnt, terms_num)
-    else:
-        z = ", ".join(format_name(c) for c in r.adjustment_set)
-        pz = f"P({z} | {w})" if w else f"P({z})"
-        if not r.adjustment_set:
-            rhs = f"{P}{ob}{p['y_full']} | {given}{cb}" if given else f"{P}{ob}{p['y_full']}{cb}"
-            lines.append((lhs, rhs + ("  (nothing to adjust for)" if r.term.is_causal else "")))
-            row = next(_rows(tbl))
-            if numeric:
-                lines.append(("", f"{_count(row['sum(y | x, z)'])}/{_count(row['n(x, z)'])}"))
-                lines.append(("", _num(row["E[y | x, z]"])))
-            elif "P(y | x, z)" in tbl:
-                lines.append(("", f"{_count(row['n(y, x, z)'])}/{_count(row['n(x, z)'])}"))
-                lines.append(("", _num(row["P(y | x, z)"])))
-            return lines
-        lines.append((lhs, f"Σ_{{{z}}} {P}{ob}{p['y_full']} | {given}, {z}{cb} · {pz}"))
-        if "product" not in tbl:  # a whole distribution: the table carries the terms
-            return lines
-        yshort = _val(p["yv"]) if p["yv"] is not None else p["y"]
-        xshort = ", ".join(_val(v.value) for _, v in r.term.interventions)
-        terms_sym, terms_cnt, terms_num = [], [], []
-        for row in _rows(tbl):
-            zv = ", ".join(_val(row[c]) for c in r.adjustment_set)
-            cond = f"{xshort}{', ' + w if w else ''}, {zv}"
-            terms_sym.append(f"{P}{ob}{yshort} | {cond}{cb}·P({zv})")
-            top = _count(row["sum(y | x, z)"] if numeric else row["n(y, x, z)"])
-            terms_cnt.append(
-                f"{top}/{_count(row['n(x, z)'])} × {_count(row['n'])}/{r.details['denominator']}"
-            )
-            key = "E[y | x, z]" if numeric else "P(y | x, z)"
-            terms_num.append(f"{_num(row[key])}×{_num(row['P(z)'])}")
-        lines += _expand(terms_sym, terms_cnt, terms_num)
-    lines.append(("", _num(r.value)))
-    return lines
+    return ("+" if v >= 0 else "") + num(v)
 
 
 def _rows(tbl):
@@ -199,21 +83,6 @@ def _rows(tbl):
     cols = {c: tbl[c].tolist() for c in tbl.columns}
     for i in range(len(tbl)):
         yield {c: vals[i] for c, vals in cols.items()}
-
-
-def _count(v: float) -> str:
-    """A count as an integer; a sum of a numeric outcome to one decimal."""
-    return str(int(v)) if float(v).is_integer() else f"{v:.1f}"
-
-
-def _expand(sym: list[str], cnt: list[str], num: list[str]) -> list[tuple[str, str]]:
-    extra = len(sym) - MAX_TERMS
-    tail = [f"… ({extra} more strata: see result.table)"] if extra > 0 else []
-    return [
-        ("", " + ".join(sym[:MAX_TERMS] + tail)),
-        ("", " + ".join(cnt[:MAX_TERMS] + tail)),
-        ("", " + ".join(num[:MAX_TERMS] + tail)),
-    ]
 
 
 # -- HTML ------------------------------------------------------------------------------
@@ -229,8 +98,6 @@ def _query_html(text: str, r: DoResult) -> str:
             continue
         names |= {("x", n) for n, _ in t.interventions} | {("y", t.outcome)}
     # colour whole-word occurrences only of simple names (quoted ones stay plain)
-    import re
-
     for role, n in sorted(names, key=lambda rn: -len(rn[1])):
         en = _e(n)
         if not re.fullmatch(r"[\w.]+", n):
@@ -244,19 +111,16 @@ def _query_html(text: str, r: DoResult) -> str:
 
 
 def _formula_html(r: DoResult) -> str:
-    lines = _formula_lines(r)
+    lines = formula_lines(r)
     if not lines:
         return ""
     rows = []
     for i, (lhs, rhs) in enumerate(lines):
-        rhs_h = _e(rhs)
-        # Σ_{Z} -> Σ with a subscript
-        import re
-
-        rhs_h = re.sub(r"Σ_\{([^}]*)\}", r"Σ<sub>\1</sub>", rhs_h)
-        rhs_h = rhs_h.replace("Σ_x&#x27;", "Σ<sub>x&#x27;</sub>")
+        left = html_of(lhs) if lhs else ""
         cls = ' class="cm-num"' if i >= 2 else ""
-        rows.append(f'<tr><td class="cm-lhs">{_e(lhs)}</td><td>=</td><td{cls}>{rhs_h}</td></tr>')
+        rows.append(
+            f'<tr><td class="cm-lhs">{left}</td><td>=</td><td{cls}>{html_of(rhs)}</td></tr>'
+        )
     return f'<div class="cm-formula"><table>{"".join(rows)}</table></div>'
 
 
@@ -270,7 +134,7 @@ def _table_html(r: DoResult) -> str:
         cells = []
         for c in tbl.columns:
             v = row[c]
-            text = _num(v) if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
+            text = num(v) if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
             cells.append(f"<td>{_e(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     what = "front-door terms" if r.method == "frontdoor" else "strata"
@@ -304,13 +168,13 @@ def _why_html(r: DoResult) -> str:
 
 
 def _distribution_html(r: DoResult) -> str:
-    ci = r.details.get("ci_distribution") or {}
+    ci = r.details.ci_distribution or {}
     rows = []
     for lv, p in (r.distribution or {}).items():
         nv = (r.naive_distribution or {}).get(lv)
-        ci_text = f"[{_num(ci[lv][0])}, {_num(ci[lv][1])}]" if lv in ci else ""
+        ci_text = f"[{num(ci[lv][0])}, {num(ci[lv][1])}]" if lv in ci else ""
         rows.append(
-            f"<tr><td>{_e(_val(lv))}</td><td><b>{_num(p)}</b></td><td>{_num(nv)}</td>"
+            f"<tr><td>{_e(short_value(lv))}</td><td><b>{num(p)}</b></td><td>{num(nv)}</td>"
             f"<td>{_signed(None if nv is None else p - nv)}</td><td>{_e(ci_text)}</td></tr>"
         )
     ci_head = f"{round(r.ci_level * 100)}% CI" if ci else ""
@@ -329,13 +193,13 @@ def _numbers_html(r: DoResult) -> str:
     ci = ""
     if r.ci is not None:
         ci = (
-            f'<span class="cm-ci">{round(r.ci_level * 100)}% CI [{_num(r.ci[0])}, '
-            f"{_num(r.ci[1])}] · {r.bootstrap:,} resamples"
+            f'<span class="cm-ci">{round(r.ci_level * 100)}% CI [{num(r.ci[0])}, '
+            f"{num(r.ci[1])}] · {r.bootstrap:,} resamples"
             + (f", {r.bootstrap_excluded:,} excluded" if r.bootstrap_excluded else "")
             + "</span>"
         )
     parts = [
-        f'<div><span class="cm-big cm-num">{_num(r.value)}</span>'
+        f'<div><span class="cm-big cm-num">{num(r.value)}</span>'
         f'<span class="cm-label">{label}{exact}</span>{ci}</div>'
     ]
     if is_causal:
@@ -343,7 +207,7 @@ def _numbers_html(r: DoResult) -> str:
         if r.parts:
             naive_label = f"naive ({'difference' if r.op == '-' else 'ratio'} of conditionals)"
         parts.append(
-            f'<div><span class="cm-mid cm-num">{_num(r.naive)}</span>'
+            f'<div><span class="cm-mid cm-num">{num(r.naive)}</span>'
             f'<span class="cm-label">{_e(naive_label)}</span></div>'
         )
         parts.append(
@@ -392,13 +256,13 @@ def render_html(r: DoResult) -> str:
         word = "difference" if r.op == "-" else "ratio"
         a, b = r.parts
         out.append(
-            f'<div class="cm-formula">{word}: {_num(a.value)} {"−" if r.op == "-" else "÷"} '
-            f"{_num(b.value)} = {_num(r.value)}</div>"
+            f'<div class="cm-formula">{word}: {num(a.value)} {"−" if r.op == "-" else "÷"} '
+            f"{num(b.value)} = {num(r.value)}</div>"
         )
         for part in r.parts:
             out.append(
-                f"<details open><summary>{_e(part.query)} = {_num(part.value)}"
-                f" (naive {_num(part.naive)})</summary>{_part_html(part)}</details>"
+                f"<details open><summary>{_e(part.query)} = {num(part.value)}"
+                f" (naive {num(part.naive)})</summary>{_part_html(part)}</details>"
             )
     else:
         out.append(_part_html(r))
@@ -409,79 +273,6 @@ def render_html(r: DoResult) -> str:
 
 # -- LaTeX ------------------------------------------------------------------------------
 
-_TEX = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "_": r"\_",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "&": r"\&",
-    "^": r"\^{}",
-    "~": r"\~{}",
-    "\n": " ",
-}
-
-
-def _tex_text(s: object) -> str:
-    return "".join(_TEX.get(ch, ch) for ch in str(s))
-
-
-def _tex_line(s: str) -> str:
-    """A plain formula line -> LaTeX (names in \\text{}, operators as symbols)."""
-    import re
-
-    out = []
-    pos = 0
-    token = re.compile(
-        r"Σ_\{([^}]*)\}|Σ_x'|(\d+)/(\d+)|[A-Za-z][\w.]*(?: [A-Za-z][\w.]*)*"
-        r"|\d+(?:,\d{3})*(?:\.\d+)?|\S"
-    )
-    for m in token.finditer(s):
-        out.append(" " if s[pos : m.start()] else "")
-        pos = m.end()
-        tok = m.group(0)
-        if tok.startswith("Σ_{"):
-            out.append(r"\sum_{\text{" + _tex_text(m.group(1)) + "}}")
-        elif tok == "Σ_x'":
-            out.append(r"\sum_{x'}")
-        elif m.group(2):
-            out.append(r"\tfrac{" + m.group(2) + "}{" + m.group(3) + "}")
-        elif tok in ("P", "E"):
-            out.append(tok)
-        elif tok == "do":
-            out.append(r"\mathit{do}")
-        elif tok[0].isalpha():
-            out.append(r"\text{" + _tex_text(tok) + "}")
-        elif tok[0].isdigit():
-            out.append(tok.replace(",", "{,}"))
-        else:
-            out.append(
-                {
-                    "|": r"\mid ",
-                    "·": r"\cdot ",
-                    "×": r"\times ",
-                    "−": "-",
-                    "[": "[",
-                    "]": "]",
-                    "{": r"\{",
-                    "}": r"\}",
-                    "…": r"\ldots ",
-                    "'": "'",
-                    '"': "",
-                    "%": r"\%",
-                    "&": r"\&",
-                    "#": r"\#",
-                    "$": r"\$",
-                    "_": r"\_",
-                    "^": r"\hat{}",
-                    "~": r"\sim ",
-                    "\\": r"\backslash ",
-                }.get(tok, tok)
-            )
-    return "".join(out).strip()
-
 
 def render_latex(r: DoResult) -> str:
     """The worked formula as a LaTeX ``aligned`` block wrapped in ``$$``."""
@@ -491,10 +282,9 @@ def render_latex(r: DoResult) -> str:
             rows += [_tex_aligned_rows(part), r"\\[4pt]"]
         op = "-" if r.op == "-" else "/"
         rows.append(
-            r"\text{"
-            + _tex_text(r.query)
-            + "} &= "
-            + f"{_num(r.parts[0].value)} {op} {_num(r.parts[1].value)} = {_num(r.value)}".replace(
+            tex_name(r.query)
+            + " &= "
+            + f"{num(r.parts[0].value)} {op} {num(r.parts[1].value)} = {num(r.value)}".replace(
                 "−", "-"
             )
         )
@@ -503,27 +293,26 @@ def render_latex(r: DoResult) -> str:
         body = _tex_aligned_rows(r)
     naive = ""
     if r.naive is not None and (r.term is None or r.term.is_causal):
-        naive = r"\\ &\qquad(\text{naive: } " + _num(r.naive).replace("−", "-") + ")"
+        naive = r"\\ &\qquad(\text{naive: } " + num(r.naive).replace("−", "-") + ")"
     return "$$\\begin{aligned}\n" + body + naive + "\n\\end{aligned}$$"
 
 
 def _tex_aligned_rows(r: DoResult) -> str:
-    if r.method == "id" and r.details.get("id_latex") and r.value is not None:
-        head = r"\text{" + _tex_text(r.query) + "} &= " + r.details["id_latex"]
-        return head + " \\\\\n &= " + _num(r.value).replace("−", "-")
-    lines = _formula_lines(r)
+    lines = formula_lines(r)
+    if r.method == "id" and lines:  # the query as text, then the ID formula's own LaTeX
+        out = [tex_name(r.query) + " &= " + tex_of(lines[0][1])]
+        out += [" &= " + tex_of(rhs) for _, rhs in lines[1:]]
+        return " \\\\\n".join(out)
     if not lines:
-        text = r"\text{" + _tex_text(r.query) + "}"
+        text = tex_name(r.query)
         if r.distribution:
-            vals = ", ".join(
-                rf"\text{{{_tex_text(k)}}}: {_num(v)}" for k, v in r.distribution.items()
-            )
+            vals = ", ".join(f"{tex_name(k)}: {num(v)}" for k, v in r.distribution.items())
             return text + r" &= \{" + vals + r"\}"
-        return text + " &= " + _num(r.value).replace("−", "-")
+        return text + " &= " + num(r.value).replace("−", "-")
     out = []
     for i, (lhs, rhs) in enumerate(lines):
-        left = _tex_line(lhs) if i == 0 else ""
-        out.append(f"{left} &= {_tex_line(rhs)}")
+        left = tex_of(lhs) if i == 0 and lhs else ""
+        out.append(f"{left} &= {tex_of(rhs)}")
     return " \\\\\n".join(out)
 
 
@@ -534,24 +323,25 @@ def render_text(r: DoResult) -> str:
     """A short plain-text summary (the ``text/plain`` repr)."""
     head = f"{r.query} = "
     if r.value is not None:
-        head += _num(r.value).replace("−", "-")
+        head += num(r.value).replace("−", "-")
     elif r.distribution is not None:
-        head += "{" + ", ".join(f"{k}: {_num(v)}" for k, v in r.distribution.items()) + "}"
+        head += "{" + ", ".join(f"{k}: {num(v)}" for k, v in r.distribution.items()) + "}"
     if r.ci is not None:
-        head += f"  [{round(r.ci_level * 100)}% CI {_num(r.ci[0])}, {_num(r.ci[1])}]"
+        head += f"  [{round(r.ci_level * 100)}% CI {num(r.ci[0])}, {num(r.ci[1])}]"
     lines = [head]
     if r.naive is not None and (r.term is None or r.term.is_causal):
         diff = r.difference
         kind = "E[y | x]" if r.query.startswith("E") else "P(y | x)"
         lines.append(
-            f"  naive {kind} = {_num(r.naive)}"
+            f"  naive {kind} = {num(r.naive)}"
             + (f" (difference {_signed(diff)})" if diff is not None else "")
         )
     how = r.method
     if r.frontdoor_set:
         how += f" through {{{', '.join(map(str, r.frontdoor_set))}}}"
     elif r.method == "id":
-        how += f" formula {r.details.get('id_formula', '')}"
+        d = r.details
+        how += " formula " + ("" if d.expression is None else to_text(d.expression, fixed=d.fixed))
     elif r.term is None or r.term.is_causal:
         how += f", adjusted for {{{', '.join(map(str, r.adjustment_set))}}}"
     lines.append(

@@ -1,0 +1,227 @@
+"""Query + graph + data -> :class:`DoResult`: the adjustment formula in numbers.
+
+``do()`` runs three steps, each a module that can be read and checked on its own:
+
+1. *Plan* (:mod:`~causal_magic.estimate.plan`) -- which formula answers the
+   query.  The graph decides, through :mod:`causal_magic.identify` (back-door
+   adjustment set, front-door set or the ID algorithm); DAG nodes that are not
+   columns count as unobserved.  ``adjust=`` forces a set (checked against the
+   graph when there is one, and said so when not).
+2. *Count* -- one group-by over the used columns
+   (:func:`causal_magic.backends.count_table`), in whatever engine holds the
+   data.  Everything after this works on the small count table.
+3. *Compute* (:mod:`~causal_magic.estimate.compute`) -- the formula from the
+   counts, vectorised over cell-count matrices, so that a bootstrap of 1,000
+   resamples (:mod:`~causal_magic.estimate.bootstrap`) is a few array
+   operations; :mod:`~causal_magic.estimate.strata` lays the point estimate out
+   as a table of strata and the typed details the card writes out.
+
+Inputs are checked before any of this (:mod:`~causal_magic.estimate.validate`);
+the result and the errors are in :mod:`~causal_magic.estimate.result`.
+
+Choices made here, stated once:
+
+* **Positivity.**  A stratum ``z`` with rows but no row at the treatment value
+  makes ``P(y | x, z)`` undefined.  By default this raises
+  :class:`PositivityError` naming the stratum and its row count.  With
+  ``positivity="drop"`` those strata are left out and ``P(z)`` renormalised
+  over the rest -- an estimate for a *different population*, flagged in the
+  warnings and on the card.
+* **Missing values.**  Rows with a missing value in any used column are
+  dropped, counted and reported in ``warnings``.
+* **Continuous adjusters.**  A float column with more than
+  :data:`MAX_FLOAT_LEVELS` distinct values cannot be a stratum variable; it is
+  refused with a hint to bin it.
+* **Uncertainty.**  ``ci=0.95`` resamples the cells of the full count table
+  from a multinomial (for a categorical table exactly the row bootstrap), a
+  numeric outcome's cell sums from a normal with the cell's variance.
+  Resamples in which a stratum loses its treated rows are excluded and counted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import networkx as nx
+import numpy as np
+
+from ..backends import CountTable, count_table
+from ..graph import check_dag
+from ..hints import near_match
+from ..query import Query, parse_query
+from .bootstrap import add_interval, check_interval_options
+from .compute import Calc
+from .plan import Plan, plan_term
+from .result import (
+    DataError,
+    DoResult,
+    NotIdentifiableError,
+    PositivityError,
+    UnknownValueError,
+)
+from .strata import SMALL_STRATUM, term_result
+from .validate import (
+    MAX_FLOAT_LEVELS,
+    adjust_names,
+    as_graph,
+    check_counts,
+    check_names,
+    check_numeric_outcome,
+    check_strata_columns,
+    check_table,
+    graph_warnings,
+    match_value,
+)
+
+__all__ = [
+    "MAX_FLOAT_LEVELS",
+    "SMALL_STRATUM",
+    "DataError",
+    "DoResult",
+    "NotIdentifiableError",
+    "PositivityError",
+    "UnknownValueError",
+    "do",
+    "match_value",
+    "near_match",
+]
+
+
+def do(
+    query: str | Query,
+    data: object,
+    dag: nx.DiGraph | None = None,
+    adjust: Iterable[str] | None = None,
+    ci: float | None = None,
+    bootstrap: int = 1000,
+    seed: int | None = None,
+    dag_name: str | None = None,
+    positivity: str = "error",
+) -> DoResult:
+    """Estimate ``P(Y=y | do(X=x))`` (or ``E[Y | do(X=x)]``, a contrast...) from data.
+
+    Parameters
+    ----------
+    query : text such as ``"P(Sound=Great | do(Gear=Fancy))"`` or a parsed :class:`Query`.
+    data : a pandas / polars / pyarrow / DuckDB / Dask / PySpark table.
+    dag : the causal graph; nodes map to columns by name, other nodes are unobserved.
+    adjust : force this adjustment set (checked against ``dag`` if given, with a warning).
+    ci : level of a bootstrap interval, e.g. ``0.95``; ``bootstrap`` resamples, ``seed``.
+    dag_name : how the card names the graph.
+    positivity : ``"error"`` (default) refuses strata without treated rows;
+        ``"drop"`` leaves them out and says so loudly.
+
+    Raises
+    ------
+    QuerySyntaxError, NotIdentifiableError, PositivityError, UnknownColumnError,
+    UnknownValueError, DataError -- each saying what and where.
+
+    Examples
+    --------
+    >>> r = do("P(Sound=Great | do(Gear=Fancy))", df, dag=G)   # doctest: +SKIP
+    >>> round(r.value, 3), round(r.naive, 3)                    # doctest: +SKIP
+    (0.357, 0.625)
+    """
+    q = parse_query(query) if isinstance(query, str) else query
+    if not isinstance(q, Query):
+        raise TypeError(f"query must be text or a Query, got {type(query).__name__}")
+    if positivity not in ("error", "drop"):
+        raise ValueError(f"positivity is 'error' or 'drop', got {positivity!r}")
+    G = as_graph(dag)
+    if G is not None:
+        check_dag(G)
+    graph_name = dag_name or ("the graph" if G is not None else None)
+    adjust_t = adjust_names(adjust)
+    columns = check_table(data)
+    check_names(q, columns, adjust_t, G, graph_name)
+    warnings = graph_warnings(G, columns)
+    plans = _plan(q, columns, G, graph_name or "", adjust_t, warnings)
+    table, used = _count(data, plans, q.left.outcome if q.left.kind == "E" else None)
+    calcs = [Calc(p, table, positivity) for p in plans]
+    shown_name = graph_name if G is not None else None
+    N0 = table.n.astype(float)[None, :]
+    Y0 = None if table.ysum is None else table.ysum[None, :]
+    parts = [term_result(c, shown_name, N0, Y0) for c in calcs]
+    if table.n_dropped:
+        warnings.append(
+            f"{table.n_dropped:,} rows with a missing value in {', '.join(used)} "
+            f"were dropped ({table.n_used:,} rows used)"
+        )
+    if q.right is None:
+        result = parts[0]
+        result.warnings = warnings + result.warnings
+    else:
+        result = _contrast(q, parts, warnings, table, shown_name)
+    result.query = str(q)
+    if ci is not None:
+        check_interval_options(ci, bootstrap)
+        add_interval(result, calcs, table, ci, bootstrap, seed, q.op)
+    return result
+
+
+def _plan(
+    q: Query,
+    columns: list[str],
+    G: nx.DiGraph | None,
+    graph_name: str,
+    adjust: tuple[str, ...] | None,
+    graph_warnings: list[str],
+) -> list[Plan]:
+    """One plan per term; a refusal mentions the graph's likely misspellings."""
+    try:
+        return [plan_term(t, columns, G, graph_name, adjust) for t in q.terms]
+    except NotIdentifiableError as err:
+        if graph_warnings:  # a misspelt node is the likeliest cause: say so in the error
+            err.args = (str(err) + ". Note: " + "; ".join(graph_warnings),)
+        raise
+
+
+def _count(data: object, plans: list[Plan], value_col: str | None) -> tuple[CountTable, list]:
+    """The one group-by every term is computed from, and the columns it used."""
+    keys: list[str] = []
+    for p in plans:
+        for c in p.columns if value_col is None else p.columns[:-1]:
+            if c not in keys:
+                keys.append(c)
+    check_numeric_outcome(data, value_col)
+    table = count_table(data, keys, value=value_col)
+    check_counts(table, keys, value_col)
+    for p in plans:
+        check_strata_columns(table, p.strata_columns)
+    return table, keys + ([value_col] if value_col else [])
+
+
+def _contrast(
+    q: Query, parts: list[DoResult], warnings: list[str], table: CountTable, graph_name
+) -> DoResult:
+    """``a - b`` or ``a / b`` of two estimated terms, with both kept as ``parts``."""
+    a, b = parts
+    if q.op == "-":
+        value, naive = a.value - b.value, a.naive - b.naive
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = a.value / b.value if b.value else math.nan
+            naive = a.naive / b.naive if b.naive else math.nan
+        if not b.value:
+            warnings.append(f"the denominator {b.query} is 0: the ratio is undefined")
+    exact = None
+    if a.exact is not None and b.exact is not None:
+        exact = a.exact - b.exact if q.op == "-" else (a.exact / b.exact if b.exact else None)
+    return DoResult(
+        query=str(q),
+        value=value,
+        naive=naive,
+        method=a.method if a.method == b.method else f"{a.method} / {b.method}",
+        adjustment_set=tuple(sorted(set(a.adjustment_set) | set(b.adjustment_set), key=str)),
+        frontdoor_set=tuple(sorted(set(a.frontdoor_set) | set(b.frontdoor_set), key=str)),
+        n_used=table.n_used,
+        n_dropped_missing=table.n_dropped,
+        warnings=list(dict.fromkeys(warnings + a.warnings + b.warnings)),
+        graph_name=graph_name,
+        identification=a.identification,
+        reason=a.reason,
+        parts=(a, b),
+        op=q.op,
+        exact=exact,
+    )
