@@ -72,10 +72,6 @@ ENGINES: dict[str, tuple[str, str]] = {
     "pyspark": ("spark", "PySpark"),
 }
 
-# The estimator still imports the old private name; one alias until it calls the public one.
-_unknown_column_message = unknown_column_message
-
-
 def engine_of(data: object) -> str | None:
     """Name of the engine a table belongs to, from its type's module."""
     for klass in type(data).__mro__:

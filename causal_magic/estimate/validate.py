@@ -128,9 +128,9 @@ def check_names(
     """Every name in the query (and ``adjust``) is a column, and a node of the graph."""
     for name in q.variables + list(adjust or ()):
         if name not in columns:
-            from ..backends import _unknown_column_message
+            from ..backends import unknown_column_message
 
-            raise UnknownColumnError(_unknown_column_message(name, columns))
+            raise UnknownColumnError(unknown_column_message(name, columns))
     if G is not None:
         for name in q.variables:
             if name not in G:
