@@ -3,7 +3,8 @@
 A causal graph is a plain ``networkx.DiGraph`` so that users keep the whole
 NetworkX toolbox.  This module fixes the few conventions on top of it, in one
 place, so that the parser, the analysis engine, the estimator and the widget
-all read a graph the same way (see ``docs/graph-model.md``):
+all read a graph the same way (the list below is the reference; the README's
+*The edge language* section shows the same conventions from the user's side):
 
 * ``G.nodes[n]["role"]`` -- one of :data:`ROLES`, absent when none was given.
 * ``G.nodes[n]["pos"]`` -- ``(x, y)`` floats in DAGitty's units and
@@ -35,10 +36,6 @@ ROLES: tuple[str, ...] = (
     "latent",
     "selected",
 )
-
-#: Roles the analysis reads.  ``confounder`` and ``mediator`` are labels for
-#: drawing only: confounding is derived from the structure, never a label.
-ANALYSIS_ROLES = frozenset({"treatment", "outcome", "adjusted", "latent", "selected"})
 
 #: Every spelling accepted in text (ours and DAGitty's) -> canonical role.
 ROLE_ALIASES: dict[str, str] = {
@@ -85,6 +82,12 @@ def is_hidden(G: nx.DiGraph, n: Hashable) -> bool:
     return bool(G.nodes[n].get(BIDIRECTED_ATTR, False))
 
 
+def is_latent(G: nx.DiGraph, n: Hashable) -> bool:
+    """True for a node never measured: role ``latent``, or a hidden ``<->`` node."""
+    data = G.nodes[n]
+    return data.get("role") == "latent" or bool(data.get(BIDIRECTED_ATTR, False))
+
+
 def add_bidirected(G: nx.DiGraph, a: str, b: str, /, **attrs) -> str:
     """Add ``a <-> b`` to ``G`` as a hidden latent common cause; return its name.
 
@@ -104,11 +107,15 @@ def add_bidirected(G: nx.DiGraph, a: str, b: str, /, **attrs) -> str:
     return name
 
 
-def bidirected_pairs(G: nx.DiGraph) -> list[tuple[str, str, str]]:
-    """List ``(hidden, a, b)`` for each ``<->`` edge, in insertion order."""
+def bidirected_pairs(G: nx.DiGraph, *, roots_only: bool = False) -> list[tuple[str, str, str]]:
+    """List ``(hidden, a, b)`` for each ``<->`` edge, in insertion order.
+
+    A hidden node counts when it has exactly two children; with ``roots_only`` also
+    only when nothing points into it (the writers print only such a node as ``a <-> b``).
+    """
     out = []
     for n, data in G.nodes(data=True):
-        if data.get(BIDIRECTED_ATTR):
+        if data.get(BIDIRECTED_ATTR) and not (roots_only and G.pred[n]):
             children = list(G.successors(n))
             if len(children) == 2:
                 out.append((n, children[0], children[1]))
@@ -139,10 +146,46 @@ def format_cycle(cycle: Iterable[Hashable]) -> str:
     return " -> ".join(str(n) for n in cycle)
 
 
-def check_dag(G: nx.DiGraph) -> None:
-    """Raise :class:`GraphError` naming the cycle if ``G`` is not acyclic."""
+def check_digraph(
+    G: object, what: str = "a networkx.DiGraph", *, error: type[Exception] = GraphError
+) -> None:
+    """Raise ``error("expected {what}, got <type>")`` unless ``G`` is a plain DiGraph."""
     if not isinstance(G, nx.DiGraph) or G.is_multigraph():
-        raise GraphError(f"expected a networkx.DiGraph, got {type(G).__name__}")
-    cycle = find_cycle(G)
-    if cycle is not None:
-        raise GraphError(f"the graph has a cycle: {format_cycle(cycle)}")
+        raise error(f"expected {what}, got {type(G).__name__}")
+
+
+def check_dag(
+    G: object,
+    what: str = "a networkx.DiGraph",
+    *,
+    error: type[Exception] = GraphError,
+    cycle_text: str = "the graph has a cycle: {cycle}",
+) -> None:
+    """Raise ``error`` unless ``G`` is an acyclic DiGraph, naming the cycle.
+
+    The one graph check of the package: every part that needs a DAG calls it, with
+    its own exception type and wording (``what`` names the expected input,
+    ``cycle_text`` is formatted with ``cycle="A -> B -> A"``).  Kahn's peeling,
+    O(n + m) and faster than ``nx.is_directed_acyclic_graph``; the cycle is looked
+    up only on failure.
+
+    >>> check_dag(nx.DiGraph([("a", "b"), ("b", "a")]))
+    Traceback (most recent call last):
+    ...
+    causal_magic.graph.GraphError: the graph has a cycle: a -> b -> a
+    """
+    check_digraph(G, what, error=error)
+    succ = G.succ
+    indeg = {v: len(p) for v, p in G.pred.items()}
+    stack = [v for v, d in indeg.items() if d == 0]
+    seen = 0
+    while stack:
+        v = stack.pop()
+        seen += 1
+        for c in succ[v]:
+            d = indeg[c] - 1
+            indeg[c] = d
+            if d == 0:
+                stack.append(c)
+    if seen != len(indeg):
+        raise error(cycle_text.format(cycle=format_cycle(find_cycle(G) or [])))

@@ -365,6 +365,6 @@ def test_no_causal_path_under_confounding_gives_the_marginal():
 def test_docstring_examples_run():
     import doctest
 
-    for module in (idf, importlib.import_module("causal_magic.id_algorithm")):
+    for module in (idf, importlib.import_module("causal_magic.identify.id_algorithm")):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
