@@ -146,15 +146,30 @@ def format_cycle(cycle: Iterable[Hashable]) -> str:
     return " -> ".join(str(n) for n in cycle)
 
 
+def adjacency(G: nx.DiGraph) -> tuple[dict, dict]:
+    """The successor and predecessor dicts of ``G`` (``{node: {neighbour: edge data}}``).
+
+    For the package's linear-time traversals (here and in :mod:`causal_magic.identify`),
+    which take set differences of whole neighbourhoods (``adj[v].keys() - seen``): C
+    speed on dict key views, a Python loop on the key views of NetworkX's public
+    ``G.succ`` / ``G.pred`` (an ``AtlasView`` is a ``Mapping``).  Read-only: never
+    change the dicts.
+    """
+    # The package's only read of NetworkX internals, measured on the 80,000-node graph of
+    # benchmarks/bench_identify.py with G.succ / G.pred instead: an ancestor search 1.7x
+    # slower (34 -> 58 ms), a Bayes-ball 2.1x (71 -> 148 ms), is_acyclic 1.5-1.9x.
+    return G._succ, G._pred
+
+
 def is_acyclic(G: nx.DiGraph) -> bool:
     """Kahn's peeling: True when every node can be put in topological order.
 
     O(n + m) and faster than ``nx.is_directed_acyclic_graph``; callers look the cycle
     up (:func:`find_cycle`) only when this says False.
     """
-    indegree = {v: len(p) for v, p in G.pred.items()}
+    succ, pred = adjacency(G)
+    indegree = {v: len(p) for v, p in pred.items()}
     ready = [v for v, d in indegree.items() if d == 0]
-    succ = G.succ
     done = 0
     while ready:
         v = ready.pop()

@@ -15,8 +15,8 @@ from functools import cached_property
 
 import networkx as nx
 
-from ..graph import check_dag, is_hidden, is_latent
-from ._reach import _ball, _bfs_parents, _closure, _down, _trace, _up, adjacency
+from ..graph import adjacency, check_dag, is_hidden, is_latent
+from ._reach import _ball, _bfs_parents, _closure, _down, _trace, _up
 from .results import Path, _make_path
 
 Node = Hashable
@@ -71,8 +71,7 @@ def _node_tuple(G: nx.DiGraph, arg: object, what: str) -> tuple:
 def _roles(G: nx.DiGraph) -> dict[str, list]:
     """Role -> its nodes, in graph order."""
     out: dict[str, list] = {}
-    for n, d in G.nodes.items():
-        r = d.get("role")
+    for n, r in G.nodes(data="role"):
         if r is not None:
             out.setdefault(r, []).append(n)
     return out

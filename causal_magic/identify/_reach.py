@@ -4,7 +4,8 @@ Why a module of its own: d-separation, adjustment, front-door and instruments ar
 all a few set-at-a-time graph searches (Bayes-ball [1]_, van der Zander &
 Liśkiewicz's REACHABLE [4]_).  Writing them once, on plain adjacency dicts, keeps
 each criterion a short composition of them, and keeps the one speed trick --
-reading NetworkX's adjacency dicts directly -- in one place (:func:`adjacency`).
+reading NetworkX's adjacency dicts directly -- behind one accessor
+(:func:`causal_magic.graph.adjacency`).
 
 Removed edges (the proper back-door graph, G with some out-edges cut) are never
 made by copying the graph; they are passed as two small dicts:
@@ -20,23 +21,10 @@ from collections import deque
 import networkx as nx
 
 
-def adjacency(G: nx.DiGraph) -> tuple[dict, dict]:
-    """The successor and predecessor dicts of ``G`` (``{node: {neighbour: edge data}}``).
-
-    The traversals below take set differences of whole neighbourhoods (``adj[v].keys() -
-    seen``), which is C speed on dict key views but a Python loop on the key views of
-    NetworkX's public ``G.succ`` / ``G.pred`` (``AtlasView`` is a ``Mapping``).
-    """
-    # Private on purpose, the package's only read of NetworkX internals: measured with
-    # benchmarks/bench_identify.py's 80,000-node graph, G.pred / G.succ make an ancestor
-    # search 1.7x slower (34 -> 58 ms) and a Bayes-ball 2.1x slower (71 -> 148 ms).
-    return G._succ, G._pred
-
-
 def _reach(adj, seeds, block, within, cut, seen) -> set:
     """Nodes reachable from ``seeds`` along ``adj`` (seeds included), one traversal for both
     directions: ``adj`` is the predecessor dict for ancestors, the successor dict for
-    descendants (see :func:`adjacency`)."""
+    descendants (see :func:`causal_magic.graph.adjacency`)."""
     if seen is None:
         seen = set()
     stack = [s for s in seeds if s not in seen]

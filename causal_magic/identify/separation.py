@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from ..graph import adjacency
 from ._problem import (
     IdentificationError,
     NodeArg,
@@ -19,7 +20,7 @@ from ._problem import (
     _roles,
     _unobserved,
 )
-from ._reach import _ball, _closure, _down, _up, adjacency
+from ._reach import _ball, _closure, _down, _up
 from .results import Independence
 
 
