@@ -88,6 +88,15 @@ def is_latent(G: nx.DiGraph, n: Hashable) -> bool:
     return data.get("role") == "latent" or bool(data.get(BIDIRECTED_ATTR, False))
 
 
+def latent_nodes(G: nx.DiGraph) -> set[Hashable]:
+    """Every node :func:`is_latent` says is never measured, in one pass."""
+    return {
+        n
+        for n, data in G.nodes(data=True)
+        if data.get("role") == "latent" or data.get(BIDIRECTED_ATTR, False)
+    }
+
+
 def add_bidirected(G: nx.DiGraph, a: str, b: str, /, **attrs) -> str:
     """Add ``a <-> b`` to ``G`` as a hidden latent common cause; return its name.
 

@@ -15,7 +15,7 @@ from functools import cached_property
 
 import networkx as nx
 
-from ..graph import adjacency, check_dag, is_hidden, is_latent
+from ..graph import adjacency, check_dag, is_hidden, latent_nodes
 from ._reach import _ball, _bfs_parents, _closure, _down, _trace, _up
 from .results import Path, _make_path
 
@@ -71,7 +71,8 @@ def _node_tuple(G: nx.DiGraph, arg: object, what: str) -> tuple:
 def _roles(G: nx.DiGraph) -> dict[str, list]:
     """Role -> its nodes, in graph order."""
     out: dict[str, list] = {}
-    for n, r in G.nodes(data="role"):
+    for n, data in G.nodes(data=True):  # not data="role": that one is a Python generator
+        r = data.get("role")
         if r is not None:
             out.setdefault(r, []).append(n)
     return out
@@ -79,7 +80,7 @@ def _roles(G: nx.DiGraph) -> dict[str, list]:
 
 def _unobserved(G: nx.DiGraph, observed: Iterable | None) -> set:
     """Latent nodes (role or hidden ``<->`` node), plus the nodes not in ``observed``."""
-    unobs = {n for n in G.nodes if is_latent(G, n)}
+    unobs = latent_nodes(G)
     if observed is not None:
         obs = observed if isinstance(observed, (set, frozenset)) else set(observed)
         unobs.update(n for n in G.nodes if n not in obs)

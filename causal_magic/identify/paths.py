@@ -149,44 +149,14 @@ def _causal_edges(pb: _Problem) -> set:
 _START, _DOWN_CAUSAL, _DOWN, _UP = -1, 0, 1, 2
 
 
-def _walk_moves(pb: _Problem, state: tuple, z: set, anc: set) -> list:
-    """The d-connecting steps out of one walk state given ``z`` (ancestors ``anc``)."""
-    u, v, d = state
-    succ, pred = pb.succ, pb.pred
-    if d == _START:
-        return [(v, c, _DOWN_CAUSAL) for c in succ[v]] + [(v, p, _UP) for p in pred[v]]
-    if d == _UP:
-        if v in z:
-            return []
-        moves = [(v, p, _UP) for p in pred[v] if p != u]
-        return moves + [(v, c, _DOWN) for c in succ[v] if c != u]
-    moves = [(v, c, d) for c in succ[v] if c != u] if v not in z else []
-    if v in anc:
-        moves += [(v, p, _UP) for p in pred[v] if p != u]
-    return moves
-
-
 def _biasing_walks(pb: _Problem, z: set, anc: set) -> set:
     """The walk states on some d-connecting non-causal walk from X to Y given ``z``.
 
-    Forward: every state reachable from X (walks stop on reaching X again or Y).
-    Backward: keep the states from which a state arriving in Y non-causally is reached.
+    Forward (:func:`_walks_from_x`): every state reachable from X.  Backward: keep the
+    states from which a state arriving in Y non-causally is reached.
     """
-    xs, ys = pb.xs, pb.ys
-    into: dict = {}  # state -> states it is entered from
-    start = [(None, x, _START) for x in pb.X]
-    seen = set(start)
-    stack = list(start)
-    while stack:
-        state = stack.pop()
-        if state[2] != _START and (state[1] in xs or state[1] in ys):
-            continue
-        for nstate in _walk_moves(pb, state, z, anc):
-            into.setdefault(nstate, []).append(state)
-            if nstate not in seen:
-                seen.add(nstate)
-                stack.append(nstate)
-    accept = [s for s in seen if s[1] in ys and s[2] in (_DOWN, _UP)]
+    into = _walks_from_x(pb, z, anc)
+    accept = [s for s in into if s[1] in pb.ys and s[2] in (_DOWN, _UP)]
     good = set(accept)
     stack = list(accept)
     while stack:
@@ -196,6 +166,38 @@ def _biasing_walks(pb: _Problem, z: set, anc: set) -> set:
                 good.add(prev)
                 stack.append(prev)
     return good
+
+
+def _walks_from_x(pb: _Problem, z: set, anc: set) -> dict:
+    """Bayes-ball over walk states from X given ``z`` (ancestors ``anc``): state -> the
+    states it is entered from.  Walks stop on reaching X again or Y."""
+    succ, pred, xs, ys = pb.succ, pb.pred, pb.xs, pb.ys
+    into: dict = {}
+    start = [(None, x, _START) for x in pb.X]
+    seen = set(start)
+    stack = list(start)
+    while stack:
+        state = stack.pop()
+        u, v, d = state
+        if d == _START:
+            moves = [(v, c, _DOWN_CAUSAL) for c in succ[v]] + [(v, p, _UP) for p in pred[v]]
+        elif v in xs or v in ys:
+            continue
+        elif d == _UP:
+            moves = []
+            if v not in z:
+                moves = [(v, p, _UP) for p in pred[v] if p != u]
+                moves += [(v, c, _DOWN) for c in succ[v] if c != u]
+        else:
+            moves = [(v, c, d) for c in succ[v] if c != u] if v not in z else []
+            if v in anc:
+                moves += [(v, p, _UP) for p in pred[v] if p != u]
+        for nstate in moves:
+            into.setdefault(nstate, []).append(state)
+            if nstate not in seen:
+                seen.add(nstate)
+                stack.append(nstate)
+    return into
 
 
 def _open_path(pb: _Problem, z) -> Path | None:
