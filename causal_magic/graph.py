@@ -83,7 +83,15 @@ def is_hidden(G: nx.DiGraph, n: Hashable) -> bool:
 
 
 def is_latent(G: nx.DiGraph, n: Hashable) -> bool:
-    """True for a node never measured: role ``latent``, or a hidden ``<->`` node."""
+    """True for a node never measured: role ``latent``, or a hidden ``<->`` node.
+
+    >>> G = nx.DiGraph([("U", "X")])
+    >>> G.nodes["U"]["role"] = "latent"
+    >>> is_latent(G, "U"), is_latent(G, add_bidirected(G, "X", "Y")), is_latent(G, "X")
+    (True, True, False)
+    >>> sorted(latent_nodes(G))
+    ['U', 'X<->Y']
+    """
     data = G.nodes[n]
     return data.get("role") == "latent" or bool(data.get(BIDIRECTED_ATTR, False))
 

@@ -89,6 +89,8 @@ References
 from __future__ import annotations
 
 from ._problem import IdentificationError
+from ._problem import Node as Node  # type aliases, importable as before
+from ._problem import NodeArg as NodeArg
 from .adjustment import (
     adjustment_problem,
     adjustment_sets,
