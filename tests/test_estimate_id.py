@@ -12,8 +12,8 @@ import pytest
 from causal_magic import do, parse_dag
 from causal_magic.estimate import PositivityError
 from causal_magic.estimate.id_formula import IdFormula
-from causal_magic.id_algorithm import evaluate, id_formula
 from causal_magic.identify import identify_effect
+from causal_magic.identify.id_algorithm import evaluate, id_formula
 
 N = 200_000
 # The estimator's standard error here is about 0.0025 (bootstrap); 4 / sqrt(n) ~ 0.009

@@ -365,6 +365,101 @@ def test_no_causal_path_under_confounding_gives_the_marginal():
 def test_docstring_examples_run():
     import doctest
 
-    for module in (idf, importlib.import_module("causal_magic.id_algorithm")):
+    for module in (idf, importlib.import_module("causal_magic.identify.id_algorithm")):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+# --------------------------------------------------------------------------- formula trees
+
+
+def test_every_identified_method_carries_its_formula_tree(reality):
+    fm = importlib.import_module("causal_magic.formula")
+    r = idf.identify_effect(reality)
+    assert r.expression == fm.Sum(
+        ("Talent",),
+        fm.Product((fm.Prob(("Sound",), ("Gear", "Talent")), fm.Prob(("Talent",)))),
+    )
+    assert fm.to_text(r.expression) == r.formula and fm.to_latex(r.expression) == r.latex
+    G = dag("X -> M -> Y", treatment="X", outcome="Y")
+    add_bidirected(G, "X", "Y")
+    r = idf.identify_effect(G)
+    assert r.method == "frontdoor"
+    assert (
+        fm.to_text(r.expression, fixed={"X"}) == r.formula == "Σ_M P(M | X) Σ_X' P(Y | X', M) P(X')"
+    )
+    G.nodes["X<->Y"]["role"] = "latent"
+    G.add_edge("M", "Y")
+    assert idf.identify_effect(G, observed={"X", "Y"}).expression is None  # method "none"
+
+
+# --------------------------------------------------------------------------- P(y | do(x), w)
+
+
+@pytest.fixture
+def reality_with_genre():
+    return dag(
+        "Talent -> Gear, Talent -> Sound, Gear -> Sound, Genre -> Sound",
+        treatment="Gear",
+        outcome="Sound",
+    )
+
+
+def test_conditional_effect_adjusts_within_strata_of_the_condition(reality_with_genre):
+    fm = importlib.import_module("causal_magic.formula")
+    r = idf.identify_effect(reality_with_genre, given=["Genre"])
+    assert (r.method, r.adjustment_set, r.given) == ("backdoor", {"Talent"}, ("Genre",))
+    assert r.formula == "Σ_Talent P(Sound | Gear, Talent, Genre) P(Talent | Genre)"
+    assert r.expression == fm.Sum(
+        ("Talent",),
+        fm.Product(
+            (fm.Prob(("Sound",), ("Gear", "Talent", "Genre")), fm.Prob(("Talent",), ("Genre",)))
+        ),
+    )
+    assert r.reason == (
+        "{Talent, Genre} is an adjustment set containing the conditions, "
+        "so within each stratum of Genre the back-door formula applies"
+    )
+    assert r.descendant_condition is None and r.identifiable
+
+
+def test_conditioning_on_the_confounder_needs_no_further_adjustment(reality_with_genre):
+    r = idf.identify_effect(reality_with_genre, given="Talent")
+    assert (r.method, r.adjustment_set, r.given) == ("backdoor", frozenset(), ("Talent",))
+    assert r.formula == "P(Sound | Gear, Talent)"
+
+
+def test_a_condition_downstream_of_the_treatment_is_not_identified():
+    G = dag("Gear -> Sound, Gear -> Tone", treatment="Gear", outcome="Sound")
+    r = idf.identify_effect(G, given=["Tone"])
+    assert (r.method, r.descendant_condition, r.given) == ("none", "Tone", ("Tone",))
+    assert "Tone is a descendant of the treatment" in r.reason and not r.identifiable
+    assert r.expression is None and r.formula == ""
+
+
+def test_no_observed_set_containing_the_condition_is_reported(m_bias):
+    for n in ("a", "b"):
+        m_bias.nodes[n]["role"] = "latent"
+    r = idf.identify_effect(m_bias, given=["m"])
+    assert r.method == "none" and r.descendant_condition is None
+    assert r.reason == "no valid adjustment set among the observed nodes contains {m}"
+
+
+def test_a_set_needing_a_descendant_of_a_treatment_is_refused():
+    # Y -> E -> X2 must be blocked; the only sets containing A do it with D, E below X1
+    G = dag("A -> Y -> E -> X2, A -> X1 -> D -> E, X1 -> X2")
+    assert idf.minimal_adjustment_set(G, ["X2", "X1"], "Y", included="A") == {"A", "D", "E"}
+    r = idf.identify_effect(G, ["X2", "X1"], "Y", given=["A"])
+    assert r.method == "none" and r.descendant_condition is None
+    assert r.reason == (
+        "the adjustment set for the conditional effect includes D, a descendant of the treatment"
+    )
+
+
+def test_unknown_condition_is_refused_with_a_hint(reality):
+    with pytest.raises(idf.IdentificationError, match="did you mean 'Talent'"):
+        idf.identify_effect(reality, given=["Talnet"])
+
+
+def test_empty_conditions_are_the_unconditional_question(reality):
+    assert idf.identify_effect(reality, given=[]) == idf.identify_effect(reality)

@@ -357,7 +357,7 @@ def test_paths_and_path_edges_match_the_listed_paths(case, data):
 # conditional table, compute P(y | do(x)) by the truncated factorization, and
 # compare it with each formula evaluated on the observed joint alone.
 
-ida = importlib.import_module("causal_magic.id_algorithm")
+ida = importlib.import_module("causal_magic.identify.id_algorithm")
 fm = importlib.import_module("causal_magic.formula")
 
 

@@ -10,7 +10,7 @@ The answer is a tree of :mod:`causal_magic.formula` (``Prob``, ``Product``,
 evaluated on a table of probabilities; ``None`` means the effect is not
 identifiable (the algorithm met a *hedge*).
 
-:func:`causal_magic.identify.identify` calls this only when neither
+:func:`causal_magic.identify.identify_effect` calls this only when neither
 adjustment nor the front-door criterion applies.  Nothing here imports
 IPython or pandas.
 
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .formula import Expr, Prob, Ratio, evaluate, product, sum_over, to_text
+from ..formula import Expr, Prob, Ratio, evaluate, product, sum_over, to_text
 
 __all__ = [
     "Hedge",
@@ -99,7 +99,7 @@ def latent_projection(G: nx.DiGraph, hidden: Iterable[Hashable]) -> _ADMG:
     order = [v for v in nx.topological_sort(G) if v not in hidden]
     pa: dict = {v: set() for v in order}
     bi: dict = {v: set() for v in order}
-    succ = G._succ
+    succ = G.succ
 
     def reach(seeds):  # observed nodes reached through hidden nodes only
         found, seen, stack = set(), set(), list(seeds)

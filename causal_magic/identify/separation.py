@@ -1,0 +1,176 @@
+"""d-separation and the graph queries built on it: ancestors, descendants, do(x)'s graph,
+and the independencies a graph implies.
+
+Why together: these answer questions about the graph alone -- no treatment/outcome
+problem, no adjustment -- and all of them are one or two Bayes-ball [1]_ or
+REACHABLE [4]_ passes.  ``%dag --check`` (fit) reads :func:`implied_independencies`
+and :func:`d_separated` from here.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from ..graph import adjacency
+from ._problem import (
+    IdentificationError,
+    NodeArg,
+    _check_graph,
+    _node_tuple,
+    _roles,
+    _unobserved,
+)
+from ._reach import _ball, _closure, _down, _up
+from .results import Independence
+
+
+def ancestors(G: nx.DiGraph, nodes) -> set:
+    """All ancestors of a node or set of nodes (the union of ``nx.ancestors``).
+
+    A given node is in the result only if it is an ancestor of another given
+    node.  O(n + m).
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c"), ("d", "c")])
+    >>> sorted(ancestors(G, {"b", "c"}))
+    ['a', 'b', 'd']
+    """
+    nodes = _node_tuple(G, nodes, "node")
+    _succ, pred = adjacency(G)
+    seeds = set()
+    for n in nodes:
+        seeds |= pred[n].keys()
+    return _up(pred, seeds)
+
+
+def descendants(G: nx.DiGraph, nodes) -> set:
+    """All descendants of a node or set of nodes (the union of ``nx.descendants``).
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c"), ("d", "c")])
+    >>> sorted(descendants(G, {"a", "d"}))
+    ['b', 'c']
+    """
+    nodes = _node_tuple(G, nodes, "node")
+    succ, _pred = adjacency(G)
+    seeds = set()
+    for n in nodes:
+        seeds |= succ[n].keys()
+    return _down(succ, seeds)
+
+
+def mutilated_graph(G: nx.DiGraph, x: NodeArg = None) -> nx.DiGraph:
+    """A copy of ``G`` with the edges into ``x`` removed (the graph of do(x)).
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("Talent", "Gear"), ("Talent", "Sound"), ("Gear", "Sound")])
+    >>> sorted(mutilated_graph(G, "Gear").edges)
+    [('Gear', 'Sound'), ('Talent', 'Sound')]
+    """
+    if x is None:
+        x = tuple(_roles(G).get("treatment", ()))
+        if not x:
+            raise IdentificationError(
+                "no treatment given and no node has role 'treatment'; pass x=..."
+            )
+    xs = _node_tuple(G, x, "treatment")
+    H = G.copy()
+    H.remove_edges_from([(p, v) for v in xs for p in G.pred[v]])
+    return H
+
+
+def d_separated(G: nx.DiGraph, xs, ys, zs=()) -> bool:
+    """Whether ``xs`` and ``ys`` are d-separated given ``zs`` in ``G``.
+
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph (hidden ``<->`` nodes are ordinary latent parents).
+    xs, ys, zs : node or collection of nodes
+        Disjoint node sets; ``zs`` may be empty.
+
+    Complexity: O(n + m), Bayes-ball [1]_ (one pass from ``xs``; stops at the
+    first node of ``ys`` it reaches).
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "m"), ("b", "m"), ("a", "x"), ("b", "y")])
+    >>> d_separated(G, "x", "y"), d_separated(G, "x", "y", "m")
+    (True, False)
+    >>> d_separated(G, "x", "y", {"m", "a"})
+    True
+    """
+    _check_graph(G)
+    xs = set(_node_tuple(G, xs, "node"))
+    ys = set(_node_tuple(G, ys, "node"))
+    zs = set(_node_tuple(G, zs, "node")) if zs not in (None, ()) else set()
+    both = xs & ys or xs & zs or ys & zs
+    if both:
+        raise IdentificationError(f"the node sets must be disjoint; {next(iter(both))!r} repeats")
+    succ, pred = adjacency(G)
+    anc = _up(pred, zs)
+    return not _ball(succ, pred, xs, zs, anc, targets=ys)
+
+
+def _min_sep(succ, pred, a, b, restricted, included, cut_out=None, cut_in=None):
+    """A minimal d-separator of ``a`` and ``b`` within ``restricted`` ⊇ included, or None [4]_."""
+    A = _up(pred, a | b | set(included), cut_in=cut_in)
+    z0 = (A & restricted) | set(included)
+    z0 -= a | b
+    cx = _closure(succ, pred, a, A, z0, cut_out, cut_in)
+    if cx & b:
+        return None
+    z1 = z0 & (cx | set(included))
+    cy = _closure(succ, pred, b, A, z1, cut_out, cut_in)
+    return frozenset(z1 & (cy | set(included)))
+
+
+def implied_independencies(G: nx.DiGraph, observed=None) -> list[Independence]:
+    """A basis of the conditional independencies the graph implies among observed nodes.
+
+    For every pair of non-adjacent observed nodes (graph order), one minimal
+    separating set drawn from the observed nodes [4]_; pairs that no observed set
+    separates (e.g. joined through a latent common cause) are skipped, pairs
+    that a set of observed nodes separates are never lost.  Nodes with role
+    ``selected`` are in every conditioning set (the data are conditioned on
+    them) and are not tested themselves.
+
+    Parameters
+    ----------
+    G : nx.DiGraph
+        An acyclic graph; roles as in the module docstring.
+    observed : iterable of nodes, optional
+        The measured variables; default: every node that is not latent.
+
+    Returns
+    -------
+    list of Independence
+        In graph order of the pairs; ``str()`` gives ``A ⫫ C | B``.
+
+    Complexity: O(n^2 (n + m)).
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("A", "B"), ("B", "C")])
+    >>> [str(i) for i in implied_independencies(G)]
+    ['A ⫫ C | B']
+    """
+    _check_graph(G)
+    roles = _roles(G)
+    unobs = _unobserved(G, observed)
+    sel = frozenset(roles.get("selected", ())) - unobs
+    nodes = [n for n in G.nodes if n not in unobs and n not in sel]
+    restricted = {n for n in G.nodes if n not in unobs}
+    succ, pred = adjacency(G)
+    out = []
+    for i, a in enumerate(nodes):
+        for b in nodes[i + 1 :]:
+            if b in succ[a] or a in succ[b]:
+                continue
+            z = _min_sep(succ, pred, {a}, {b}, restricted - {a, b}, sel)
+            if z is not None:
+                out.append(Independence(a, b, frozenset(z)))
+    return out
