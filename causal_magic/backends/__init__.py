@@ -72,6 +72,7 @@ ENGINES: dict[str, tuple[str, str]] = {
     "pyspark": ("spark", "PySpark"),
 }
 
+
 def engine_of(data: object) -> str | None:
     """Name of the engine a table belongs to, from its type's module."""
     for klass in type(data).__mro__:

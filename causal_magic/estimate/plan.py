@@ -17,16 +17,15 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..formula import Expr, Prob, Product, Sum
+from ..graph import is_hidden
 from ..identify import (
     check_adjustment_set,
     identify_effect,
-    minimal_adjustment_set,
     paths,
 )
 from ..query import Term, format_name
 from .id_formula import formula_variables
 from .result import DataError, NotIdentifiableError
-from .validate import is_hidden
 
 __all__ = ["Plan", "plan_term"]
 
@@ -133,56 +132,10 @@ def _plan_user_set(plan: Plan, G, graph_name: str, adjust: tuple[str, ...]) -> N
     )
 
 
-@dataclass(frozen=True)
-class _Conditional:
-    """The identification of ``P(y | do(x), w)``, shaped as ``identify_effect(..., given=W)``."""
-
-    method: str
-    adjustment_set: frozenset | None = None
-    given: tuple = ()
-    descendant_condition: object = None
-    reason: str = ""
-    expression: Expr | None = None
-
-
-def _identify_conditional(G: nx.DiGraph, x: list[str], y: str, observed: set, w: list[str]):
-    """Adjustment within each stratum of the conditions ``w``."""
-    # merge: this body becomes
-    #     return identify_effect(G, _node_arg(x), y, observed=observed, given=tuple(w))
-    # once the identify branch lands (the same answer, from the identification layer).
-    desc = set()
-    for xi in x:
-        desc |= nx.descendants(G, xi)
-    post = [c for c in w if c in desc]
-    if post:
-        return _Conditional("none", descendant_condition=post[0], given=tuple(w))
-    zs = minimal_adjustment_set(G, _node_arg(x), y, observed=observed, included=set(w))
-    if zs is None:
-        return _Conditional(
-            "none",
-            given=tuple(w),
-            reason="no valid adjustment set among the observed nodes contains " + _set_text(w),
-        )
-    z = sorted((n for n in zs if n not in w), key=str)
-    bad = [n for n in z if n in desc]
-    if bad:
-        return _Conditional(
-            "none",
-            given=tuple(w),
-            reason=f"the adjustment set for the conditional effect includes {bad[0]}, "
-            "a descendant of the treatment",
-        )
-    reason = (
-        f"{_set_text(z + w)} is an adjustment set containing the conditions, "
-        f"so within each stratum of {', '.join(w)} the back-door formula applies"
-    )
-    return _Conditional("backdoor", frozenset(z), tuple(w), reason=reason)
-
-
 def _plan_conditional(plan: Plan, G, graph_name: str, observed: set):
     """``P(y | do(x), w)``: the back-door formula within each stratum of ``w``."""
     x, w = plan.x, plan.w
-    ident = _identify_conditional(G, x, plan.y, observed, w)
+    ident = identify_effect(G, _node_arg(x), plan.y, observed=observed, given=tuple(w))
     if ident.descendant_condition is not None:
         post = ident.descendant_condition
         raise NotIdentifiableError(
@@ -249,17 +202,10 @@ def _expression(ident, plan: Plan) -> Expr:
     User-given sets and terms without do() have no identification: their tree is
     built here.
     """
-    # merge: once the identify branch sets ``Identification.expression`` for every
-    # identified method (and for ``given=``), the fallback below is needed only for
-    # plans whose ``identification`` carries no expression (user-given sets, no do()).
     expr = getattr(ident, "expression", None)
     if expr is not None:
         return expr
     x, y, w = tuple(plan.x), (plan.y,), tuple(plan.w)
-    if plan.method == "frontdoor":
-        xi, m = plan.x[0], tuple(plan.m)
-        inner = Sum((xi,), Product((Prob(y, (xi, *m)), Prob((xi,)))))
-        return Sum(m, Product((Prob(m, (xi,)), inner)))
     z = tuple(sorted(plan.z, key=str))  # as the result's adjustment_set
     if not z:
         return Prob(y, x + w)

@@ -17,6 +17,7 @@ import networkx as nx
 import pandas as pd
 
 from ..backends import CountTable, UnknownColumnError, columns_of, engine_of
+from ..graph import is_hidden
 from ..hints import near_match, suggest
 from ..query import Query, Value, format_name, format_value
 from .result import DataError, UnknownValueError
@@ -142,11 +143,6 @@ def check_names(
                 )
     if q.left.kind == "E" and q.right is not None and q.right.outcome != q.left.outcome:
         raise ValueError("a contrast of expectations needs the same outcome on both sides")
-
-
-def is_hidden(G: nx.DiGraph, n) -> bool:
-    """A latent node standing for a bidirected edge (never a column)."""
-    return bool(G.nodes[n].get("bidirected", False))
 
 
 def graph_warnings(G: nx.DiGraph | None, columns: list[str]) -> list[str]:

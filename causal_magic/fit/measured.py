@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..backends import columns_of, count_table, schema_kind
-from ..graph import GraphError, check_dag, find_cycle, format_cycle, is_hidden
+from ..graph import check_dag, is_hidden
 from ..hints import suggest
 from .errors import FitError
 from .result import join_names
@@ -38,17 +38,13 @@ MAX_INT_LEVELS = 10
 
 def check_graph(G) -> None:
     """Refuse what is not an acyclic ``networkx.DiGraph``, saying what to do instead."""
-    if not isinstance(G, nx.DiGraph) or G.is_multigraph():
-        raise FitError(
-            f"expected a causal graph (a networkx.DiGraph, e.g. from %%dag), got {type(G).__name__}"
-        )
-    try:
-        check_dag(G)
-    except GraphError:
-        raise FitError(
-            f"the graph has a cycle ({format_cycle(find_cycle(G))}); the implications tested "
-            "here are those of acyclic graphs -- remove or reverse one of these edges"
-        ) from None
+    check_dag(
+        G,
+        "a causal graph (a networkx.DiGraph, e.g. from %%dag)",
+        error=FitError,
+        cycle_text="the graph has a cycle ({cycle}); the implications tested here are those "
+        "of acyclic graphs -- remove or reverse one of these edges",
+    )
 
 
 def table_columns(data) -> list[str]:
