@@ -6,29 +6,36 @@ import { select } from "d3-selection";
 import { bidirectedPath, edgePath, labelPoint, textLines } from "./geometry.js";
 import { FIT_GLYPH, markShapes } from "./fitmarks.js";
 import { edgeClassifier, setMembers } from "./overlay.js";
+import { STYLE, roleColor } from "./style.js";
 
 let counter = 0;
 const edgeKey = (e) => `${e.source}\u0000${e.target}`;
 const biKey = (e) => `${e.a}\u0000${e.b}`;
+/** The title's baseline in the live view (the static SVG centres it in its band). */
+const TITLE_BASELINE = 22;
 
 /** Create the drawing inside `svgEl`; returns {update, moveNode, position, ...}. */
-export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} } = {}) {
+export function createDrawing(
+  svgEl,
+  { radius = STYLE.node.radius, fontSize = STYLE.node.fontSize, colors = {} } = {},
+) {
   const uid = `cm-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const svg = select(svgEl);
   const defs = svg.append("defs");
+  const m = STYLE.marker;
   for (const kind of ["plain", "causal", "biasing"]) {
     defs
       .append("marker")
       .attr("id", `${uid}-${kind}`)
       .attr("class", `cm-marker cm-marker-${kind}`)
-      .attr("viewBox", "0 -5 10 10")
-      .attr("refX", 10)
-      .attr("refY", 0)
-      .attr("markerWidth", 7)
-      .attr("markerHeight", 7)
+      .attr("viewBox", m.viewBox)
+      .attr("refX", m.refX)
+      .attr("refY", m.refY)
+      .attr("markerWidth", m.width)
+      .attr("markerHeight", m.height)
       .attr("orient", "auto-start-reverse")
       .append("path")
-      .attr("d", "M0,-5L10,0L0,5");
+      .attr("d", m.path);
   }
   const background = svg.append("rect").attr("class", "cm-background");
   const viewport = svg.append("g").attr("class", "cm-viewport");
@@ -46,10 +53,6 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
   let marked = new Set(); // ids of nodes that a fit mark touches
   let markPoints = []; // glyph points of the drawn marks: part of the drawing's extent
   const marker = (cls) => `url(#${uid}-${cls || "plain"})`;
-
-  function colorOf(role) {
-    return colors[role] ?? colors.default ?? "#2471a3";
-  }
 
   function drawEdge(g, d) {
     const a = pos.get(d.source);
@@ -105,7 +108,7 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
         const g = enter.append("g").attr("class", "cm-fit-mark-group");
         g.append("title");
         g.append("path").attr("class", "cm-fit-mark");
-        g.append("circle").attr("class", "cm-fit-glyph-bg").attr("r", 9);
+        g.append("circle").attr("class", "cm-fit-glyph-bg").attr("r", STYLE.fit.glyphRadius);
         g.append("text").attr("class", "cm-fit-glyph").attr("dy", "0.35em").text(FIT_GLYPH);
         return g;
       })
@@ -201,7 +204,7 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
       })
       .each(function (d) {
         const g = select(this);
-        const color = colorOf(d.role);
+        const color = roleColor(colors, d.role);
         const p = pos.get(d.id);
         g.attr("data-id", d.id)
           .attr("data-role", d.role ?? "")
@@ -212,7 +215,7 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
           .classed("cm-selected", selection?.kind === "node" && selection.id === d.id)
           .style("--cm-node-color", color);
         g.select("circle.cm-circle").attr("r", radius).attr("fill", color);
-        g.select("circle.cm-ring").attr("r", radius + 5);
+        g.select("circle.cm-ring").attr("r", radius + STYLE.node.ringGap);
         const text = g.select("text.cm-label");
         if (this.__cmLabel !== d.label) {
           this.__cmLabel = d.label;
@@ -256,7 +259,7 @@ export function createDrawing(svgEl, { radius = 26, fontSize = 13, colors = {} }
       if (!titleSel) titleSel = svg.append("text").attr("class", "cm-title");
       titleSel
         .attr("x", width / 2)
-        .attr("y", 22)
+        .attr("y", TITLE_BASELINE)
         .text(title);
     } else if (titleSel) {
       titleSel.remove();
