@@ -22,6 +22,9 @@ import { createTextInput } from "./textinput.js";
 import { bindToolbar } from "./toolbar.js";
 import { createView, viewMode } from "./view.js";
 
+// Kept as an export of the bundle, as before the split.
+export { hideStaticCopies };
+
 /** How long a view with no kernel waits before saying it is a static copy (ms). */
 const STATIC_NOTE_DELAY = 1500;
 
