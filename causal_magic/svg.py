@@ -12,28 +12,33 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
+from . import style
 from .graph import ROLE_COLORS, bidirected_pairs, visible_nodes
+from .style import (
+    BIASING_COLOR,
+    CAUSAL_COLOR,
+    FIT_DASH,
+    FIT_GLYPH,
+    FONT_SIZE,
+    LABEL_COLOR,
+    NODE_RADIUS,
+    TITLE_BAND,
+)
 
-#: Node circle radius and font size, shared with the front end through the widget traits.
-NODE_RADIUS = 26
-FONT_SIZE = 13
-TITLE_BAND = 34
+#: The static picture's own frame and the colours the live view takes from the theme.
 MARGIN = 24
 EDGE_COLOR = "#888888"
-#: Okabe-Ito colours (safe for colour-blind readers), always with a line-style cue too.
-CAUSAL_COLOR = "#009e73"
-BIASING_COLOR = "#d55e00"
-LABEL_COLOR = "#a67c00"
 RING_COLOR = "#333333"
 #: A contradicted implication (``DagWidget.show_fit``): red, dash-dot, with a "≠" glyph.
 FIT_COLOR = "#c0392b"
-FIT_DASH = "9 4 2 4"
-FIT_GLYPH = "\u2260"
+TEXT_COLOR = "#333333"
+BACKGROUND = "#ffffff"
 
 
 def role_color(role: str | None) -> str:
@@ -98,7 +103,8 @@ def drawing_data(
     return {"nodes": nodes, "edges": edges, "bidirected": bidirected}
 
 
-# -- geometry (mirrors js/geometry.js) -------------------------------------------------
+# -- geometry (the live view's js/geometry.js and js/fitmarks.js pass the same cases:
+#    js/geometry-cases.json, checked by tests/test_style.py and js/geometry.test.js) ------
 
 
 def edge_endpoints(
@@ -118,7 +124,7 @@ def bidirected_path(x1: float, y1: float, x2: float, y2: float, r: float) -> str
     """A curved path between two circles (for ``a <-> b``), bent to the right of a→b."""
     dx, dy = x2 - x1, y2 - y1
     dist = math.hypot(dx, dy) or 1.0
-    bend = 0.25 * dist
+    bend = style.BEND * dist
     cx, cy = (x1 + x2) / 2 - dy / dist * bend, (y1 + y2) / 2 + dx / dist * bend
     sx, sy, ex, ey = _curve_ends(x1, y1, x2, y2, cx, cy, r)
     return f"M{sx:.1f},{sy:.1f}Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"
@@ -139,14 +145,15 @@ def _curve_ends(x1, y1, x2, y2, cx, cy, r) -> tuple[float, float, float, float]:
 def fit_mark_shape(
     x1: float, y1: float, x2: float, y2: float, r: float
 ) -> tuple[str, float, float]:
-    """Path and glyph point of a fit mark between two circles (mirrors js/fitmarks.js).
+    """Path and glyph point of a fit mark between two circles.
 
     Bent to the left of a→b (a ``<->`` bends right), far enough that the curve and its
     glyph pass beside a node lying between the two (A -> B -> C drawn in one column).
     """
     dx, dy = x2 - x1, y2 - y1
     dist = math.hypot(dx, dy) or 1.0
-    apex = max(2.5 * r, 0.2 * dist)  # how far the curve's middle is from the chord
+    # how far the curve's middle is from the chord
+    apex = max(style.FIT_APEX_RADII * r, style.FIT_APEX_SHARE * dist)
     nx_, ny_ = dy / dist, -dx / dist  # left of a->b (screen y grows downwards)
     cx, cy = (x1 + x2) / 2 + nx_ * 2 * apex, (y1 + y2) / 2 + ny_ * 2 * apex
     sx, sy, ex, ey = _curve_ends(x1, y1, x2, y2, cx, cy, r)
@@ -173,16 +180,177 @@ def bounds(nodes: Sequence[Mapping[str, Any]], r: float = NODE_RADIUS) -> tuple[
         return (0.0, 0.0, 200.0, 100.0)
     xs = [n["x"] for n in nodes]
     ys = [n["y"] for n in nodes]
-    pad_x = r + 30  # names are often wider than the circle
-    return (min(xs) - pad_x, min(ys) - r - 8, max(xs) + pad_x, max(ys) + r + 8)
+    pad_x, pad_y = r + style.BOUNDS_PAD_X, style.BOUNDS_PAD_Y  # names are often wider than circles
+    return (min(xs) - pad_x, min(ys) - r - pad_y, max(xs) + pad_x, max(ys) + r + pad_y)
 
 
-# -- rendering -------------------------------------------------------------------------
+# -- rendering: render_svg's steps, each returning its SVG fragments ----------------------
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Where the picture's parts go: the drawing's box, the view box and the pixel size."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    band: float  # the title's band above the drawing
+    foot: float  # the note's line under it
+    w: int = 0  # the SVG's size in pixels
+    h: int = 0
+
+    @property
+    def view_box(self) -> tuple[float, float, float, float]:
+        vb_w = (self.x1 - self.x0) + 2 * MARGIN
+        vb_h = (self.y1 - self.y0) + 2 * MARGIN + self.band + self.foot
+        return self.x0 - MARGIN, self.y0 - MARGIN - self.band, vb_w, vb_h
+
+
+def _frame(
+    points: Sequence[Mapping[str, Any]],
+    title: str,
+    note: str,
+    width: int | None,
+    height: int | None,
+) -> _Frame:
+    """The frame around ``points`` (nodes and fit glyphs), the title band and the note."""
+    x0, y0, x1, y1 = bounds(points, NODE_RADIUS)
+    if note and x1 - x0 < 7 * len(note):  # room for the note under a narrow graph
+        grow = (7 * len(note) - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    frame = _Frame(x0, y0, x1, y1, band=TITLE_BAND if title else 0, foot=18 if note else 0)
+    _vb_x, _vb_y, vb_w, vb_h = frame.view_box
+    w = width or int(min(max(vb_w, 200), 900))
+    h = height or int(min(max(vb_h * w / vb_w, 160), 700))
+    return replace(frame, w=w, h=h)
+
+
+def _head(frame: _Frame, static_id: str) -> list[str]:
+    """The ``<svg>`` tag, the three arrowheads and the white background."""
+    vb_x, vb_y, vb_w, vb_h = frame.view_box
+    m = style.MARKER
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{frame.w}" height="{frame.h}" '
+        f'viewBox="{vb_x:.1f} {vb_y:.1f} {vb_w:.1f} {vb_h:.1f}" '
+        f'preserveAspectRatio="xMidYMid meet" class="cm-static"'
+        + (f" data-cm-static={quoteattr(static_id)}" if static_id else "")
+        + ">",
+        "<defs>",
+    ]
+    for key, color in (("e", EDGE_COLOR), ("c", CAUSAL_COLOR), ("b", BIASING_COLOR)):
+        out.append(
+            f'<marker id="cm-arrow-{key}" viewBox="{m["viewBox"]}" refX="{m["refX"]}" '
+            f'refY="{m["refY"]}" markerWidth="{m["width"]}" markerHeight="{m["height"]}" '
+            f'orient="auto-start-reverse"><path d="{m["path"]}" fill="{color}"/></marker>'
+        )
+    out.append("</defs>")
+    out.append(
+        f'<rect x="{vb_x:.1f}" y="{vb_y:.1f}" width="{vb_w:.1f}" height="{vb_h:.1f}" '
+        f'fill="{BACKGROUND}" stroke="#cccccc" rx="6"/>'
+    )
+    return out
+
+
+def _title(frame: _Frame, title: str) -> list[str]:
+    if not title:
+        return []
+    return [
+        f'<text x="{(frame.x0 + frame.x1) / 2:.1f}" y="{frame.y0 - MARGIN - frame.band / 2:.1f}" '
+        f'dy="0.35em" text-anchor="middle" font-family="sans-serif" font-size="{style.TITLE_SIZE}" '
+        f'font-weight="bold" fill="{TEXT_COLOR}">{escape(title)}</text>'
+    ]
+
+
+def _edge_style(key: tuple[str, str], causal: set, biasing: set) -> str:
+    """Stroke and arrowhead of a directed edge: plain, causal (thick) or biasing (dashed)."""
+    if key in causal:
+        return (
+            f'stroke="{CAUSAL_COLOR}" stroke-width="{style.CAUSAL_WIDTH}" '
+            f'marker-end="url(#cm-arrow-c)"'
+        )
+    if key in biasing:
+        return (
+            f'stroke="{BIASING_COLOR}" stroke-width="{style.BIASING_WIDTH}" '
+            f'stroke-dasharray="{style.BIASING_DASH}" marker-end="url(#cm-arrow-b)"'
+        )
+    return f'stroke="{EDGE_COLOR}" stroke-width="{style.EDGE_WIDTH}" marker-end="url(#cm-arrow-e)"'
+
+
+def _edges(
+    data: Mapping[str, Any], by_id: Mapping[str, Any], causal: set, biasing: set, labels: list
+) -> list[str]:
+    """The directed edges; their labels are appended to ``labels`` (drawn later, on top)."""
+    out = []
+    r = NODE_RADIUS
+    for e in data.get("edges", []):
+        a, b = by_id.get(e["source"]), by_id.get(e["target"])
+        if a is None or b is None:
+            continue
+        sx, sy, ex, ey = edge_endpoints(a["x"], a["y"], b["x"], b["y"], r, r)
+        stroke = _edge_style((e["source"], e["target"]), causal, biasing)
+        out.append(
+            f'<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}" fill="none" {stroke} '
+            f"data-source={quoteattr(e['source'])} data-target={quoteattr(e['target'])}/>"
+        )
+        if e.get("label"):
+            labels.append(((sx + ex) / 2, (sy + ey) / 2 - style.LABEL_RISE, e["label"]))
+    return out
+
+
+def _bidirected(
+    data: Mapping[str, Any], by_id: Mapping[str, Any], biasing: set, labels: list
+) -> list[str]:
+    """The ``<->`` curves (biasing-coloured when their hidden node is on a biasing path)."""
+    out = []
+    for e in data.get("bidirected", []):
+        a, b = by_id.get(e["a"]), by_id.get(e["b"])
+        if a is None or b is None:
+            continue
+        on_bias = any(k[0] == e["id"] for k in biasing)
+        color, key = (BIASING_COLOR, "b") if on_bias else (EDGE_COLOR, "e")
+        out.append(
+            f'<path d="{bidirected_path(a["x"], a["y"], b["x"], b["y"], NODE_RADIUS)}" '
+            f'fill="none" stroke="{color}" stroke-width="{style.EDGE_WIDTH}" '
+            f'stroke-dasharray="{style.BIDIRECTED_DASH}" '
+            f'marker-start="url(#cm-arrow-{key})" marker-end="url(#cm-arrow-{key})" '
+            f"data-a={quoteattr(e['a'])} data-b={quoteattr(e['b'])}/>"
+        )
+        if e.get("label"):
+            labels.append(
+                ((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2 - style.LABEL_RISE, e["label"])
+            )
+    return out
+
+
+def _fit_marks(marks: Sequence[tuple[str, str, str, str, float, float]]) -> list[str]:
+    """Each contradicted pair: a red dash-dot curve with a "≠" glyph and the reading."""
+    return [
+        f'<g class="cm-fit-mark-group"><title>{escape(text)}</title>'
+        f'<path class="cm-fit-mark" d="{d}" fill="none" stroke="{FIT_COLOR}" '
+        f'stroke-width="{style.FIT_WIDTH}" stroke-dasharray="{FIT_DASH}" '
+        f"data-a={quoteattr(a_id)} data-b={quoteattr(b_id)}/>"
+        f'<circle cx="{mx:.1f}" cy="{my:.1f}" r="{style.FIT_GLYPH_RADIUS}" fill="{BACKGROUND}" '
+        f'stroke="{FIT_COLOR}" stroke-width="{style.FIT_GLYPH_STROKE}"/>'
+        f'<text x="{mx:.1f}" y="{my:.1f}" dy="0.35em" text-anchor="middle" '
+        f'font-family="sans-serif" font-size="{style.FIT_GLYPH_SIZE}" font-weight="bold" '
+        f'fill="{FIT_COLOR}">{FIT_GLYPH}</text></g>'
+        for a_id, b_id, text, d, mx, my in marks
+    ]
+
+
+def _edge_labels(labels: Sequence[tuple[float, float, str]]) -> list[str]:
+    return [
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-family="sans-serif" '
+        f'font-size="{style.LABEL_SIZE}" font-weight="bold" fill="{LABEL_COLOR}">'
+        f"{escape(text)}</text>"
+        for x, y, text in labels
+    ]
 
 
 def _text_lines(label: str, x: float, y: float, fill: str, halo: str) -> str:
     lines = label.split("\n")
-    lh = FONT_SIZE * 1.2
+    lh = FONT_SIZE * style.LINE_HEIGHT
     y0 = -((len(lines) - 1) * lh) / 2
     spans = "".join(
         f'<tspan x="{x:.1f}" y="{y + y0 + i * lh:.1f}" dy="0.35em">{escape(line)}</tspan>'
@@ -190,9 +358,57 @@ def _text_lines(label: str, x: float, y: float, fill: str, halo: str) -> str:
     )
     return (
         f'<text text-anchor="middle" font-family="sans-serif" font-size="{FONT_SIZE}" '
-        f'fill="{fill}" stroke="{halo}" stroke-width="3" stroke-linejoin="round" '
+        f'fill="{fill}" stroke="{halo}" stroke-width="{style.LABEL_HALO}" stroke-linejoin="round" '
         f'paint-order="stroke">{spans}</text>'
     )
+
+
+def _node(n: Mapping[str, Any], ringed: bool) -> list[str]:
+    """One node: its ring (adjusted or in the overlay's set), circle and name."""
+    color = role_color(n.get("role"))
+    x, y, r = n["x"], n["y"], NODE_RADIUS
+    out = [f"<g data-id={quoteattr(n['id'])} data-role={quoteattr(n.get('role') or '')}>"]
+    if ringed:
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + style.RING_GAP}" fill="none" '
+            f'stroke="{RING_COLOR}" stroke-width="{style.RING_WIDTH}"/>'
+        )
+    if n.get("latent"):
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{BACKGROUND}" stroke="{color}" '
+            f'stroke-width="{style.LATENT_WIDTH}" stroke-dasharray="{style.LATENT_DASH}"/>'
+        )
+        out.append(_text_lines(n["label"], x, y, TEXT_COLOR, BACKGROUND))
+    else:
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{color}" stroke="{BACKGROUND}" '
+            f'stroke-width="{style.NODE_OUTLINE}"/>'
+        )
+        out.append(_text_lines(n["label"], x, y, BACKGROUND, color))
+    out.append("</g>")
+    return out
+
+
+def _note(frame: _Frame, note: str) -> list[str]:
+    if not note:
+        return []
+    return [
+        f'<text x="{frame.x0 - MARGIN + 8:.1f}" y="{frame.y1 + MARGIN + frame.foot - 8:.1f}" '
+        f'font-family="sans-serif" font-size="11" fill="#777777">{escape(note)}</text>'
+    ]
+
+
+def _placed_fit_marks(
+    fit_marks: Sequence[Mapping[str, Any]], by_id: Mapping[str, Any]
+) -> list[tuple[str, str, str, str, float, float]]:
+    """``(a, b, text, path, glyph x, glyph y)`` of each mark whose two nodes are drawn."""
+    marks = []
+    for a_id, b_id, text in group_fit_marks(fit_marks):
+        a, b = by_id.get(a_id), by_id.get(b_id)
+        if a is not None and b is not None:
+            shape = fit_mark_shape(a["x"], a["y"], b["x"], b["y"], NODE_RADIUS)
+            marks.append((a_id, b_id, text, *shape))
+    return marks
 
 
 def render_svg(
@@ -220,137 +436,24 @@ def render_svg(
     implications: a red dash-dot curve between the pair with a "≠" glyph in the middle and
     the reading as its ``<title>``, under the nodes.
     """
-    r = NODE_RADIUS
     nodes = list(data.get("nodes", []))
     by_id = {n["id"]: n for n in nodes}
-    marks = []
-    for a_id, b_id, text in group_fit_marks(fit_marks):
-        a, b = by_id.get(a_id), by_id.get(b_id)
-        if a is not None and b is not None:
-            marks.append((a_id, b_id, text, *fit_mark_shape(a["x"], a["y"], b["x"], b["y"], r)))
+    marks = _placed_fit_marks(fit_marks, by_id)
     # The marks' glyphs stand beside the nodes: the picture must include them.
-    x0, y0, x1, y1 = bounds([*nodes, *({"x": m[4], "y": m[5]} for m in marks)], r)
-    if note and x1 - x0 < 7 * len(note):  # room for the note under a narrow graph
-        grow = (7 * len(note) - (x1 - x0)) / 2
-        x0, x1 = x0 - grow, x1 + grow
-    band = TITLE_BAND if title else 0
-    vb_x, vb_y = x0 - MARGIN, y0 - MARGIN - band
-    foot = 18 if note else 0
-    vb_w, vb_h = (x1 - x0) + 2 * MARGIN, (y1 - y0) + 2 * MARGIN + band + foot
-    w = width or int(min(max(vb_w, 200), 900))
-    h = height or int(min(max(vb_h * w / vb_w, 160), 700))
+    frame = _frame([*nodes, *({"x": m[4], "y": m[5]} for m in marks)], title, note, width, height)
     overlay = overlay or {}
     causal = {tuple(e) for e in overlay.get("causal", [])}
     biasing = {tuple(e) for e in overlay.get("biasing", [])}
     in_set = set(overlay.get("minimal") or [])
-
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-        f'viewBox="{vb_x:.1f} {vb_y:.1f} {vb_w:.1f} {vb_h:.1f}" '
-        f'preserveAspectRatio="xMidYMid meet" class="cm-static"'
-        + (f" data-cm-static={quoteattr(static_id)}" if static_id else "")
-        + ">",
-        "<defs>",
-    ]
-    for key, color in (("e", EDGE_COLOR), ("c", CAUSAL_COLOR), ("b", BIASING_COLOR)):
-        out.append(
-            f'<marker id="cm-arrow-{key}" viewBox="0 -5 10 10" refX="10" refY="0" '
-            f'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-            f'<path d="M0,-5L10,0L0,5" fill="{color}"/></marker>'
-        )
-    out.append("</defs>")
-    out.append(
-        f'<rect x="{vb_x:.1f}" y="{vb_y:.1f}" width="{vb_w:.1f}" height="{vb_h:.1f}" '
-        f'fill="#ffffff" stroke="#cccccc" rx="6"/>'
-    )
-    if title:
-        out.append(
-            f'<text x="{(x0 + x1) / 2:.1f}" y="{y0 - MARGIN - band / 2:.1f}" dy="0.35em" '
-            f'text-anchor="middle" font-family="sans-serif" font-size="17" font-weight="bold" '
-            f'fill="#333333">{escape(title)}</text>'
-        )
-
-    labels = []
-    for e in data.get("edges", []):
-        a, b = by_id.get(e["source"]), by_id.get(e["target"])
-        if a is None or b is None:
-            continue
-        sx, sy, ex, ey = edge_endpoints(a["x"], a["y"], b["x"], b["y"], r, r)
-        key = (e["source"], e["target"])
-        if key in causal:
-            style = f'stroke="{CAUSAL_COLOR}" stroke-width="3.5" marker-end="url(#cm-arrow-c)"'
-        elif key in biasing:
-            style = (
-                f'stroke="{BIASING_COLOR}" stroke-width="2.5" stroke-dasharray="7 4" '
-                f'marker-end="url(#cm-arrow-b)"'
-            )
-        else:
-            style = f'stroke="{EDGE_COLOR}" stroke-width="2" marker-end="url(#cm-arrow-e)"'
-        out.append(
-            f'<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}" fill="none" {style} '
-            f"data-source={quoteattr(e['source'])} data-target={quoteattr(e['target'])}/>"
-        )
-        if e.get("label"):
-            labels.append(((sx + ex) / 2, (sy + ey) / 2 - 8, e["label"]))
-    for e in data.get("bidirected", []):
-        a, b = by_id.get(e["a"]), by_id.get(e["b"])
-        if a is None or b is None:
-            continue
-        on_bias = any(k[0] == e["id"] for k in biasing)
-        color, key = (BIASING_COLOR, "b") if on_bias else (EDGE_COLOR, "e")
-        out.append(
-            f'<path d="{bidirected_path(a["x"], a["y"], b["x"], b["y"], r)}" fill="none" '
-            f'stroke="{color}" stroke-width="2" stroke-dasharray="5 4" '
-            f'marker-start="url(#cm-arrow-{key})" marker-end="url(#cm-arrow-{key})" '
-            f"data-a={quoteattr(e['a'])} data-b={quoteattr(e['b'])}/>"
-        )
-        if e.get("label"):
-            labels.append(((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2 - 8, e["label"]))
-    for a_id, b_id, text, d, mx, my in marks:
-        out.append(
-            f'<g class="cm-fit-mark-group"><title>{escape(text)}</title>'
-            f'<path class="cm-fit-mark" d="{d}" fill="none" stroke="{FIT_COLOR}" '
-            f'stroke-width="2.5" stroke-dasharray="{FIT_DASH}" '
-            f"data-a={quoteattr(a_id)} data-b={quoteattr(b_id)}/>"
-            f'<circle cx="{mx:.1f}" cy="{my:.1f}" r="9" fill="#ffffff" stroke="{FIT_COLOR}" '
-            f'stroke-width="1.5"/>'
-            f'<text x="{mx:.1f}" y="{my:.1f}" dy="0.35em" text-anchor="middle" '
-            f'font-family="sans-serif" font-size="14" font-weight="bold" '
-            f'fill="{FIT_COLOR}">{FIT_GLYPH}</text></g>'
-        )
-    for x, y, text in labels:
-        out.append(
-            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-family="sans-serif" '
-            f'font-size="12" font-weight="bold" fill="{LABEL_COLOR}">{escape(text)}</text>'
-        )
-
+    labels: list[tuple[float, float, str]] = []
+    out = [*_head(frame, static_id), *_title(frame, title)]
+    out += _edges(data, by_id, causal, biasing, labels)
+    out += _bidirected(data, by_id, biasing, labels)
+    out += _fit_marks(marks)
+    out += _edge_labels(labels)
     for n in nodes:
-        color = role_color(n.get("role"))
-        x, y = n["x"], n["y"]
-        out.append(f"<g data-id={quoteattr(n['id'])} data-role={quoteattr(n.get('role') or '')}>")
-        if n.get("role") == "adjusted" or n["id"] in in_set:
-            out.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + 5}" fill="none" '
-                f'stroke="{RING_COLOR}" stroke-width="2"/>'
-            )
-        if n.get("latent"):
-            out.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="#ffffff" stroke="{color}" '
-                f'stroke-width="2" stroke-dasharray="5 3"/>'
-            )
-            out.append(_text_lines(n["label"], x, y, "#333333", "#ffffff"))
-        else:
-            out.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{color}" stroke="#ffffff" '
-                f'stroke-width="1.5"/>'
-            )
-            out.append(_text_lines(n["label"], x, y, "#ffffff", color))
-        out.append("</g>")
-    if note:
-        out.append(
-            f'<text x="{x0 - MARGIN + 8:.1f}" y="{y1 + MARGIN + foot - 8:.1f}" '
-            f'font-family="sans-serif" font-size="11" fill="#777777">{escape(note)}</text>'
-        )
+        out += _node(n, ringed=n.get("role") == "adjusted" or n["id"] in in_set)
+    out += _note(frame, note)
     out.append("</svg>")
     return "".join(out)
 
@@ -403,12 +506,12 @@ def render_tikz(data: Mapping[str, Any], *, scale: float = 100.0) -> str:
         r"align=center, minimum size=8mm, font=\small}]"
     ]
     for n in data.get("nodes", []):
-        style = ", dashed" if n.get("latent") else ""
+        opts = ", dashed" if n.get("latent") else ""
         if n.get("role") == "adjusted":
-            style += ", double"
+            opts += ", double"
         x, y = n["x"] / scale, -n["y"] / scale
         lines.append(
-            f"  \\node[{style.lstrip(', ')}] ({ids[n['id']]}) at ({x:.2f}, {y:.2f}) "
+            f"  \\node[{opts.lstrip(', ')}] ({ids[n['id']]}) at ({x:.2f}, {y:.2f}) "
             f"{{{_tikz_text(n['label'])}}};"
         )
     for e in data.get("edges", []):

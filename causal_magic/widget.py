@@ -25,7 +25,6 @@ import traitlets as t
 from . import layout as _layout
 from . import sync
 from .graph import (
-    ROLE_COLORS,
     ROLES,
     bidirected_pairs,
     check_dag,
@@ -35,16 +34,9 @@ from .graph import (
     nodes_with_role,
     visible_nodes,
 )
-from .svg import (
-    FONT_SIZE,
-    NODE_RADIUS,
-    TITLE_BAND,
-    bounds,
-    drawing_data,
-    render_svg,
-    render_tikz,
-    side_by_side,
-)
+from .style import FONT_SIZE, NODE_RADIUS, TITLE_BAND
+from .style import role_colors as _role_colors
+from .svg import bounds, drawing_data, render_svg, render_tikz, side_by_side
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
@@ -206,8 +198,7 @@ class DagWidget(anywidget.AnyWidget):
     height = t.Int(300, help="px").tag(sync=True)
     radius = t.Int(NODE_RADIUS).tag(sync=True)
     role_colors = t.Dict(
-        {("default" if k is None else k): v for k, v in ROLE_COLORS.items()},
-        help="node fill per role (graph.ROLE_COLORS); 'default' for no role",
+        _role_colors(), help="node fill per role (graph.ROLE_COLORS); 'default' for no role"
     ).tag(sync=True)
     font_size = t.Int(FONT_SIZE).tag(sync=True)
     layout_kind = t.Enum(list(_layout.LAYOUTS), default_value="layered").tag(sync=True)

@@ -3,6 +3,7 @@
 // then looks the same anywhere, without the stylesheet.
 
 import { bounds } from "./layout.js";
+import { STYLE } from "./style.js";
 
 const STYLE_PROPS = [
   "fill",
@@ -23,7 +24,7 @@ const STYLE_PROPS = [
 ];
 
 /** A standalone SVG string of the whole graph (not just the zoomed part). */
-export function svgString(svgEl, nodes, { radius = 26, title = "" } = {}) {
+export function svgString(svgEl, nodes, { radius = STYLE.node.radius, title = "" } = {}) {
   const clone = svgEl.cloneNode(true);
   const live = [svgEl, ...svgEl.querySelectorAll("*")];
   const copies = [clone, ...clone.querySelectorAll("*")];
@@ -34,7 +35,7 @@ export function svgString(svgEl, nodes, { radius = 26, title = "" } = {}) {
   });
   for (const el of clone.querySelectorAll(".cm-edge-hit, .cm-temp-edge")) el.remove();
   const [x0, y0, x1, y1] = bounds(nodes, radius);
-  const band = title ? 34 : 0;
+  const band = title ? STYLE.title.band : 0;
   const m = 16;
   const w = x1 - x0 + 2 * m;
   const h = y1 - y0 + 2 * m + band;

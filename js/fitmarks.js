@@ -1,10 +1,12 @@
 // Contradicted implications (widget trait `fit_marks`, from DagWidget.show_fit): which
 // pairs to join and where the curve and its glyph go. Pure, so it is unit-tested; the
-// drawing (drawing.js) only turns these shapes into SVG. Mirrors causal_magic/svg.py
-// (fit_mark_shape, group_fit_marks). Colour is never the only cue: the curve is dash-dot
-// and carries a "≠" glyph.
+// drawing (drawing.js) only turns these shapes into SVG. The static SVG draws the same
+// curve (causal_magic/svg.py fit_mark_shape; both pass geometry-cases.json). Colour is
+// never the only cue: the curve is dash-dot and carries a "≠" glyph (STYLE.fit).
 
-export const FIT_GLYPH = "\u2260";
+import { STYLE } from "./style.js";
+
+export const FIT_GLYPH = STYLE.fit.glyph;
 
 /** One entry per unordered pair, first-seen order; texts of repeated pairs joined. */
 export function groupMarks(marks) {
@@ -33,7 +35,7 @@ export function markShape(a, b, r) {
   const dx = b.x - a.x;
   const dy = b.y - a.y;
   const dist = Math.hypot(dx, dy) || 1;
-  const apex = Math.max(2.5 * r, 0.2 * dist);
+  const apex = Math.max(STYLE.fit.apexRadii * r, STYLE.fit.apexShare * dist);
   const nx = dy / dist;
   const ny = -dx / dist;
   const cx = (a.x + b.x) / 2 + nx * 2 * apex;

@@ -1,4 +1,8 @@
-// Pure geometry shared by the drawing, the export and the tests (mirrors causal_magic/svg.py).
+// Pure geometry of the live drawing: where edges, curves and labels go. The static SVG
+// (causal_magic/svg.py) draws the same shapes: both pass the cases in
+// geometry-cases.json, and both take their numbers from causal_magic/style.py (STYLE).
+
+import { STYLE } from "./style.js";
 
 /** Start and end of a straight edge: on the source circle and on the target circle,
  *  so the arrowhead's tip (the path's end) touches the target circle's edge. */
@@ -18,7 +22,7 @@ export function edgePath(a, b, r) {
 }
 
 /** Control point of the curve drawn for a <-> b (bent to the right of a -> b). */
-export function bendPoint(a, b, amount = 0.25) {
+export function bendPoint(a, b, amount = STYLE.edge.bend) {
   const dx = b.x - a.x;
   const dy = b.y - a.y;
   const dist = Math.hypot(dx, dy) || 1;
@@ -45,15 +49,16 @@ export function labelPoint(a, b, curved = false) {
   if (curved) {
     const [cx, cy] = bendPoint(a, b);
     // midpoint of the quadratic curve
-    return [0.25 * a.x + 0.5 * cx + 0.25 * b.x, 0.25 * a.y + 0.5 * cy + 0.25 * b.y - 6];
+    const rise = STYLE.edge.curveLabelRise;
+    return [0.25 * a.x + 0.5 * cx + 0.25 * b.x, 0.25 * a.y + 0.5 * cy + 0.25 * b.y - rise];
   }
-  return [(a.x + b.x) / 2, (a.y + b.y) / 2 - 8];
+  return [(a.x + b.x) / 2, (a.y + b.y) / 2 - STYLE.edge.labelRise];
 }
 
 /** Lines of a node's name ("Signal\nProc" is two lines) with their y offsets. */
 export function textLines(label, fontSize) {
   const lines = String(label).split("\n");
-  const lh = fontSize * 1.2;
+  const lh = fontSize * STYLE.node.lineHeight;
   const y0 = -((lines.length - 1) * lh) / 2;
   return lines.map((text, i) => ({ text, y: y0 + i * lh }));
 }

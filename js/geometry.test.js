@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { markShape } from "./fitmarks.js";
 import { bidirectedPath, edgeEndpoints, edgePath, labelPoint, textLines } from "./geometry.js";
+import { bounds } from "./layout.js";
 
 test("arrow ends exactly on the target circle's edge", () => {
   const [sx, sy, ex, ey] = edgeEndpoints(0, 0, 100, 0, 26, 26);
@@ -39,4 +42,26 @@ test("multi-line names split into centred lines", () => {
   );
   assert.equal(lines[0].y, -lines[1].y);
   assert.deepEqual(textLines("Gear", 13), [{ text: "Gear", y: 0 }]);
+});
+
+// The static SVG (causal_magic/svg.py) computed these; tests/test_style.py checks it still does.
+const CASES = JSON.parse(readFileSync(new URL("./geometry-cases.json", import.meta.url), "utf8"));
+const near = (got, want) => got.every((v, i) => Math.abs(v - want[i]) < 1e-6);
+const point = ([x, y]) => ({ x, y });
+
+test("the live geometry is the static SVG's (geometry-cases.json)", () => {
+  for (const c of CASES.edgeEndpoints) {
+    assert.ok(near(edgeEndpoints(...c.args), c.out), JSON.stringify(c));
+  }
+  for (const c of CASES.bidirectedPath) {
+    assert.equal(bidirectedPath(point(c.a), point(c.b), c.r), c.d);
+  }
+  for (const c of CASES.fitMarkShape) {
+    const s = markShape(point(c.a), point(c.b), c.r);
+    assert.equal(s.d, c.d);
+    assert.ok(near([s.mx, s.my], [c.mx, c.my]), JSON.stringify(c));
+  }
+  for (const c of CASES.bounds) {
+    assert.ok(near(bounds(c.nodes.map(point), c.r), c.out), JSON.stringify(c));
+  }
 });

@@ -2,6 +2,8 @@
 // Node positions themselves are computed in Python (causal_magic/layout.py), so that the
 // live view and the static SVG agree; the front end only frames them.
 
+import { STYLE } from "./style.js";
+
 /** [minX, minY, maxX, maxY] around the node circles, with room for names. */
 export function bounds(nodes, r) {
   if (!nodes.length) return [0, 0, 200, 100];
@@ -15,8 +17,9 @@ export function bounds(nodes, r) {
     if (n.x > x1) x1 = n.x;
     if (n.y > y1) y1 = n.y;
   }
-  const padX = r + 30;
-  return [x0 - padX, y0 - r - 8, x1 + padX, y1 + r + 8];
+  const padX = r + STYLE.bounds.padX; // names are often wider than the circle
+  const padY = STYLE.bounds.padY;
+  return [x0 - padX, y0 - r - padY, x1 + padX, y1 + r + padY];
 }
 
 /** The {k, x, y} zoom transform that shows the whole box inside width x height below

@@ -7,10 +7,13 @@ helpers) or in the widget: if these pass, the plumbing works.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_cell_output_html_is_rendered_and_kernel_is_reachable(open_notebook):
@@ -65,3 +68,11 @@ def test_a_notebook_can_be_opened_without_any_kernel(open_notebook, server):
     again = open_notebook(name=nb.path, kernel=False)
     assert "saved output" in again.cell_output(0).inner_text()
     assert server.sessions_for(nb.path) == []
+
+
+@pytest.mark.parametrize("app", ["lab"], indirect=True)
+def test_the_kernel_imports_this_checkouts_package(open_notebook):
+    # Not an installed copy from elsewhere (an editable install may point at another tree).
+    nb = open_notebook(["import causal_magic"])
+    nb.run_all()
+    assert Path(nb.kernel_eval("causal_magic.__file__")).resolve().is_relative_to(REPO)

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { hideStaticCopies } from "./widget.js";
+import { hideStaticCopies } from "./static-copies.js";
 
 function fakeDocument() {
   const byId = new Map();

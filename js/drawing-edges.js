@@ -1,0 +1,93 @@
+// The edges' part of the drawing: one <g> per directed edge and per <->, joined by D3 to
+// the model's lists, classed by the causal overlay, and redrawn one at a time while a
+// node is dragged (each edge is registered with its two nodes in `incident`).
+
+import { select } from "d3-selection";
+import { bidirectedPath, edgePath, labelPoint } from "./geometry.js";
+
+const edgeKey = (e) => `${e.source}\u0000${e.target}`;
+const biKey = (e) => `${e.a}\u0000${e.b}`;
+
+function placePath(g, path, label, a, b, curved) {
+  g.select("path.cm-edge").attr("d", path);
+  g.select("path.cm-edge-hit").attr("d", path);
+  if (label) {
+    const [lx, ly] = labelPoint(a, b, curved);
+    g.select("text.cm-edge-label").attr("x", lx).attr("y", ly);
+  }
+}
+
+/** Redraw one edge group (`item` from `incident`) where its nodes are now (`pos`). */
+export function placeEdge(item, pos, radius) {
+  const { kind, g, d } = item;
+  const bi = kind === "bidirected";
+  const a = pos.get(bi ? d.a : d.source);
+  const b = pos.get(bi ? d.b : d.target);
+  if (!a || !b) return;
+  const path = bi ? bidirectedPath(a, b, radius) : edgePath(a, b, radius);
+  placePath(g, path, d.label, a, b, bi);
+}
+
+function enterEdge(enter) {
+  const g = enter.append("g").attr("class", "cm-edge-group");
+  g.append("path").attr("class", "cm-edge-hit");
+  g.append("path").attr("class", "cm-edge");
+  return g;
+}
+
+function setLabel(g, label) {
+  let t = g.select("text.cm-edge-label");
+  if (label) {
+    if (t.empty()) t = g.append("text").attr("class", "cm-edge-label");
+    t.text(label);
+  } else if (!t.empty()) t.remove();
+}
+
+const classes = (base, cls, selected) =>
+  `${base}${cls ? " " + cls : ""}${selected ? " cm-selected" : ""}`;
+
+/**
+ * Join the directed edges and the <-> edges.
+ * @param ctx {{pos, radius, classify, selection, marker: (cls) => string,
+ *              addIncident: (id, item) => void}}
+ */
+export function drawEdges(edgesG, data, ctx) {
+  const { selection: sel, classify, marker } = ctx;
+  const register = (kind, g, d, a, b) => {
+    const item = { kind, g, d };
+    ctx.addIncident(a, item);
+    ctx.addIncident(b, item);
+    placeEdge(item, ctx.pos, ctx.radius);
+  };
+  edgesG
+    .selectAll("g.cm-edge-group.cm-directed")
+    .data(data.edges, edgeKey)
+    .join((enter) => enterEdge(enter).classed("cm-directed", true))
+    .each(function (d) {
+      const g = select(this);
+      const cls = classify.edge(d.source, d.target);
+      const isSel = sel?.kind === "edge" && sel.source === d.source && sel.target === d.target;
+      g.selectAll("path").attr("data-source", d.source).attr("data-target", d.target);
+      g.select("path.cm-edge")
+        .attr("class", classes("cm-edge", cls, isSel))
+        .attr("marker-end", marker(cls.slice(3)));
+      setLabel(g, d.label);
+      register("edge", g, d, d.source, d.target);
+    });
+  edgesG
+    .selectAll("g.cm-edge-group.cm-bi")
+    .data(data.bidirected, biKey)
+    .join((enter) => enterEdge(enter).classed("cm-bi", true))
+    .each(function (d) {
+      const g = select(this);
+      const cls = classify.bidirected(d.id);
+      const isSel = sel?.kind === "bidirected" && sel.a === d.a && sel.b === d.b;
+      g.selectAll("path").attr("data-a", d.a).attr("data-b", d.b);
+      g.select("path.cm-edge")
+        .attr("class", classes("cm-edge cm-bidirected", cls, isSel))
+        .attr("marker-start", marker(cls.slice(3)))
+        .attr("marker-end", marker(cls.slice(3)));
+      setLabel(g, d.label);
+      register("bidirected", g, d, d.a, d.b);
+    });
+}

@@ -1,0 +1,54 @@
+// The nodes' part of the drawing: one <g class="cm-node"> per visible node with its
+// circle, its ring (adjusted / in the overlay's set) and its name, one tspan per line.
+// Names are set with .text(), never as HTML.
+
+import { select } from "d3-selection";
+import { textLines } from "./geometry.js";
+import { STYLE, roleColor } from "./style.js";
+
+function enterNode(enter) {
+  const g = enter.append("g").attr("class", "cm-node");
+  g.append("circle").attr("class", "cm-circle");
+  g.append("circle").attr("class", "cm-ring");
+  g.append("text").attr("class", "cm-label");
+  return g;
+}
+
+/** Rewrite a node's name only when it changed (re-creating tspans is the costly part). */
+function setName(el, text, label, fontSize) {
+  if (el.__cmLabel === label) return;
+  el.__cmLabel = label;
+  text.selectAll("tspan").remove();
+  text.attr("font-size", fontSize);
+  for (const line of textLines(label, fontSize)) {
+    text.append("tspan").attr("x", 0).attr("y", line.y).attr("dy", "0.35em").text(line.text);
+  }
+}
+
+/**
+ * Join the nodes.
+ * @param ctx {{pos, radius, fontSize, colors, inSet: Set, selection}}
+ */
+export function drawNodes(nodesG, nodes, ctx) {
+  const { pos, radius, fontSize, colors, inSet, selection } = ctx;
+  nodesG
+    .selectAll("g.cm-node")
+    .data(nodes, (d) => d.id)
+    .join(enterNode)
+    .each(function (d) {
+      const g = select(this);
+      const color = roleColor(colors, d.role);
+      const p = pos.get(d.id);
+      g.attr("data-id", d.id)
+        .attr("data-role", d.role ?? "")
+        .attr("transform", `translate(${p.x},${p.y})`)
+        .classed("cm-latent", Boolean(d.latent))
+        .classed("cm-adjusted", d.role === "adjusted")
+        .classed("cm-in-set", inSet.has(d.id))
+        .classed("cm-selected", selection?.kind === "node" && selection.id === d.id)
+        .style("--cm-node-color", color);
+      g.select("circle.cm-circle").attr("r", radius).attr("fill", color);
+      g.select("circle.cm-ring").attr("r", radius + STYLE.node.ringGap);
+      setName(this, g.select("text.cm-label"), d.label, fontSize);
+    });
+}

@@ -1,0 +1,101 @@
+// The toolbar: its buttons (built here, so their classes and titles are in one place), how
+// the widget's status enables them, and what each click does.
+
+import { edit } from "./editing.js";
+import { button, el } from "./elements.js";
+import { download, pngBlob, svgString } from "./export.js";
+
+/** The toolbar's element and its buttons by name. */
+export function createToolbar() {
+  const element = el("div", "cm-toolbar");
+  const b = {
+    connect: button("cm-connect", "Connect", "Connect mode: click a cause, then its effect"),
+    undo: button("cm-undo", "Undo", "Undo (Ctrl/Cmd+Z)"),
+    redo: button("cm-redo", "Redo", "Redo (Ctrl/Cmd+Shift+Z, Ctrl+Y)"),
+    fit: button("cm-fit", "Fit", "Fit the graph to the view"),
+    layout: button("cm-relayout", "Re-layout", "Recompute the layered layout"),
+    svg: button("cm-export-svg", "SVG", "Download the drawing as SVG"),
+    png: button("cm-export-png", "PNG", "Download the drawing as PNG"),
+    copySvg: button("cm-copy-svg", "Copy SVG", "Copy the SVG to the clipboard"),
+    copyDsl: button("cm-copy-dsl", "Copy as %%dag", "Copy the edited graph as a %%dag cell"),
+  };
+  b.connect.setAttribute("aria-pressed", "false");
+  const dirtyBadge = el("span", "cm-dirty", "changed since the cell ran");
+  dirtyBadge.title = "The graph differs from the cell that made it: copy it back as %%dag text";
+  const spacer = el("span", "cm-spacer");
+  element.append(b.connect, b.undo, b.redo, b.fit, b.layout, spacer, dirtyBadge, b.copyDsl);
+  element.append(b.svg, b.png, b.copySvg);
+  dirtyBadge.hidden = b.copyDsl.hidden = true; // until the model says dirty
+  return { element, buttons: b, dirtyBadge };
+}
+
+/** Which buttons are usable and whether the copy-back controls show (see status.js). */
+export function showToolbarStatus({ buttons: b, dirtyBadge }, status) {
+  b.connect.disabled = b.layout.disabled = !status.canEdit;
+  b.undo.disabled = !status.canUndo;
+  b.redo.disabled = !status.canRedo;
+  dirtyBadge.hidden = b.copyDsl.hidden = !status.dirty;
+}
+
+/** The label of the connect button's state and the hint it shows. */
+export function connectHint(on) {
+  return on ? "Connect: click a cause, then its effect." : "";
+}
+
+/**
+ * Wire the buttons. `w` is the widget's wiring (widget.js): model, dom, drawing, view,
+ * notes, send, framing and listen.
+ */
+export function bindToolbar(w) {
+  const { buttons: b } = w.dom.toolbar;
+  const { root, dslText } = w.dom;
+  w.listen(b.connect, "click", () => {
+    w.view.connectMode = !w.view.connectMode;
+    w.view.connectFrom = null;
+    b.connect.setAttribute("aria-pressed", String(w.view.connectMode));
+    root.classList.toggle("cm-connecting", w.view.connectMode);
+    w.notes.say(connectHint(w.view.connectMode));
+  });
+  w.listen(b.undo, "click", () => w.send(edit("undo")));
+  w.listen(b.redo, "click", () => w.send(edit("redo")));
+  w.listen(b.fit, "click", () => {
+    w.view.autoFit = true;
+    w.framing.fit();
+  });
+  w.listen(b.layout, "click", () => w.send(edit("relayout", { layout: "layered" })));
+  bindExports(w);
+  w.listen(b.copyDsl, "click", () => {
+    dslText.select();
+    copy(w, w.model.get("dsl_text") || "", "The %%dag text");
+  });
+}
+
+function bindExports(w) {
+  const { buttons: b } = w.dom.toolbar;
+  const svg = () =>
+    svgString(w.dom.svgEl, w.drawing.extent(), { radius: w.radius, title: w.model.get("title") });
+  const fileBase = () => w.model.get("name") || "dag";
+  w.listen(b.svg, "click", () =>
+    download(new Blob([svg()], { type: "image/svg+xml" }), `${fileBase()}.svg`),
+  );
+  w.listen(b.png, "click", () =>
+    pngBlob(svg())
+      .then((blob) => download(blob, `${fileBase()}.png`))
+      .catch((err) => w.notes.say(String(err.message || err))),
+  );
+  w.listen(b.copySvg, "click", () => copy(w, svg(), "SVG"));
+}
+
+/** Copy `text` to the clipboard, or show it in the text box to copy by hand. */
+async function copy(w, text, what) {
+  const { dslText } = w.dom;
+  try {
+    await navigator.clipboard.writeText(text);
+    w.notes.say(`${what} copied to the clipboard.`);
+  } catch {
+    w.notes.say(`The clipboard is not available here: select the text below and copy it.`);
+    dslText.hidden = false;
+    dslText.value = text;
+    dslText.select();
+  }
+}
