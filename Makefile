@@ -22,7 +22,7 @@ $(VENV)/bin/python:
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-$(BUNDLE): node_modules/.package-lock.json $(wildcard js/*.js js/*.css)
+$(BUNDLE): node_modules/.package-lock.json $(wildcard js/*.js js/*.css js/*.json)
 	npm run build
 
 $(STAMP): $(VENV)/bin/python pyproject.toml $(BUNDLE)
