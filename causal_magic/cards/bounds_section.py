@@ -92,7 +92,7 @@ def _svg(info, op: str | None) -> str:
             f'<line x1="{n}" y1="12" x2="{n}" y2="34" stroke="currentColor" '
             'stroke-dasharray="2 2"/>'
         )
-    label = f"interval from {num(info.low)} to {num(info.high)}"
+    label = f"interval from {_b(info.low)} to {_b(info.high)}"
     if info.naive is not None:
         label += f"; naive value {num(info.naive)} marked with a triangle"
     return (
