@@ -9,6 +9,7 @@ cholestyramine trial, and the back-door formula when nothing is hidden.
 from __future__ import annotations
 
 import math
+import sys
 
 import networkx as nx
 import numpy as np
@@ -336,3 +337,14 @@ def test_magic_bounds_option_and_automatic_bounds(ip, players, reality):
     assert r.bounds == (r.value, r.value)
     with pytest.raises(UsageError, match="--sensitivity needs an effect"):
         ip.run_line_magic("do", f"{SEED_QUERY} --data players --dag R --sensitivity")
+
+
+def test_without_scipy_natural_bounds_still_work_and_the_lp_says_it_needs_the_extra(
+    monkeypatch,
+):
+    monkeypatch.setitem(sys.modules, "scipy.optimize", None)  # as if scipy were not installed
+    df = _iv_frame(np.random.default_rng(3))
+    r = do("P(Y=1 | do(X=1))", df, dag=cm.parse_dag("Z -> X -> Y\nX <-> Y"))
+    assert r.bounds_info.method == "natural"
+    assert r.bounds == pytest.approx(cm.bounds("P(Y=1 | do(X=1))", df).bounds)
+    assert "pip install 'causal_magic[bounds]'" in r.bounds_info.notes[0]
