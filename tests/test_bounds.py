@@ -335,8 +335,8 @@ def test_magic_bounds_option_and_automatic_bounds(ip, players, reality):
     assert r.bounds == (0.3125, 0.8125) and r.value is None
     r = ip.run_line_magic("do", f"{SEED_QUERY} --data players --dag R --bounds")
     assert r.bounds == (r.value, r.value)
-    with pytest.raises(UsageError, match="--sensitivity needs an effect"):
-        ip.run_line_magic("do", f"{SEED_QUERY} --data players --dag R --sensitivity")
+    with pytest.raises(UsageError, match="no DataFrame named 'nope'"):
+        ip.run_line_magic("do", f"{SEED_QUERY} --data nope --dag R --bounds")
 
 
 def test_without_scipy_natural_bounds_still_work_and_the_lp_says_it_needs_the_extra(

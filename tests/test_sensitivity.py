@@ -84,10 +84,25 @@ def test_interval_of_a_bootstrap_estimate_gets_the_e_value_of_its_nearer_limit()
     assert f"E-value {s.e_value:.2f}" in html and f"interval: {s.e_value_ci:.2f}" in html
 
 
-def test_zero_risk_and_single_terms_are_refused_plainly(players, reality):
+def test_one_term_of_a_binary_treatment_is_compared_with_its_other_value(players, reality):
     G = cm.parse_dag(reality)
+    r = do("P(Sound=Great | do(Gear=Fancy))", players, dag=G, sensitivity=True)
+    assert round(r.value, 3) == 0.357  # the estimate itself is unchanged
+    s = r.sensitivity
+    assert s.risk_ratio == pytest.approx(2.5) and s.against == "Gear=Cheap"
+    assert "risk ratio 2.5 against Gear=Cheap" in s.sentence
+    spaced = players.assign(Gear=players.Gear.map({"Fancy": "Very fancy", "Cheap": "Cheap"}))
+    r = do('P(Sound=Great | do(Gear="Very fancy"))', spaced, dag=G, sensitivity=True)
+    assert r.sensitivity.risk_ratio == pytest.approx(2.5)
+
+
+def test_zero_risk_and_many_valued_treatments_are_refused_plainly(players, reality):
+    G = cm.parse_dag(reality)
+    three = players.assign(Gear=["Fancy", "Cheap", "Mid", "Mid"] * 4)
+    with pytest.raises(ValueError, match="Gear has 3 values; ask for a ratio"):
+        do("P(Sound=Great | do(Gear=Fancy))", three, dag=G, sensitivity=True)
     with pytest.raises(ValueError, match="needs an effect to explain away"):
-        do("P(Sound=Great | do(Gear=Fancy))", players, dag=G, sensitivity=True)
+        do("E[Score | do(Gear=Fancy)]", players.assign(Score=1.0), adjust=[], sensitivity=True)
     zero = players.assign(Sound=np.where(players.Gear == "Cheap", "Bad", players.Sound))
     with pytest.raises(ValueError, match="zero term"):
         do(RATIO, zero, dag=G, sensitivity=True)

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import partial
 
 import networkx as nx
 import numpy as np
@@ -167,7 +168,8 @@ def do(
     if ci is not None:
         check_interval_options(ci, bootstrap)
         add_interval(result, calcs, table, ci, bootstrap, seed, q.op)
-    return with_extras(result, bounds, sensitivity)
+    again = partial(do, data=data, dag=G, adjust=adjust_t, ci=ci, bootstrap=bootstrap, seed=seed)
+    return with_extras(result, bounds, sensitivity, q, table, partial(again, positivity=positivity))
 
 
 def bounds(

@@ -15,19 +15,29 @@ interval and ``bounds_info`` how it was found and what would narrow it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
+
 import networkx as nx
 import numpy as np
 
 from ..backends import CountTable, count_table
 from ..graph import is_hidden, is_latent
-from ..query import Query, Term
+from ..query import Query, Term, format_name, parse_query
 from .bounds import BoundsInfo, contrast_bounds, natural_bounds
 from .response_lp import InfeasibleModel, ModelTooLarge, Target, lp_bounds, response_model
 from .result import DataError, DoResult, NotIdentifiableError
-from .sensitivity import sensitivity_of
+from .sensitivity import Sensitivity, sensitivity_of
 from .validate import check_counts, match_value
 
-__all__ = ["boundable", "bounded_result", "bounds_instead", "identified_bounds", "with_extras"]
+__all__ = [
+    "boundable",
+    "bounded_result",
+    "bounds_instead",
+    "identified_bounds",
+    "term_sensitivity",
+    "with_extras",
+]
 
 
 def boundable(q: Query) -> str:
@@ -262,10 +272,38 @@ def bounds_instead(
     return bounded_result(q, data, G, graph_name or "", columns, warnings, refusal)
 
 
-def with_extras(r: DoResult, bounds: bool | None, sensitivity: bool) -> DoResult:
-    """An identified result with what ``--bounds`` and ``--sensitivity`` add."""
+def with_extras(
+    r: DoResult, bounds: bool | None, sensitivity: bool, q: Query, table: CountTable, again
+) -> DoResult:
+    """An identified result with what ``--bounds`` and ``--sensitivity`` add; ``again``
+    estimates another query with the same data and options (for one term's reference)."""
     if bounds:
         identified_bounds(r)
-    if sensitivity:
+    if sensitivity and q.right is None:
+        r.sensitivity = term_sensitivity(q, table, partial(again, sensitivity=True))
+    elif sensitivity:
         r.sensitivity = sensitivity_of(r)
     return r
+
+
+def term_sensitivity(q: Query, table: CountTable, rerun) -> Sensitivity:
+    """``--sensitivity`` on one term ``P(y | do(X=x))``: the E-value of its ratio to
+    ``P(y | do(X=x'))``, ``x'`` the treatment's other value (``rerun`` estimates that ratio)."""
+    t = q.left
+    if len(t.interventions) != 1 or t.kind != "P" or t.outcome_value is None or t.conditions:
+        raise ValueError(
+            "--sensitivity needs an effect to explain away: a ratio or difference of two "
+            "terms, e.g. P(Y=1 | do(X=1)) / P(Y=1 | do(X=0))"
+        )
+    (x, v), levels = t.interventions[0], table.levels[t.interventions[0][0]]
+    if len(levels) != 2:
+        raise ValueError(
+            f"--sensitivity compares {x}={v} with {x}'s other value, but {x} has "
+            f"{len(levels)} values; ask for a ratio of two terms instead"
+        )
+    other = levels[1 - match_value(x, v, levels, table.kinds[x])]
+    shown = str(other) if isinstance(other, (int, float)) else format_name(str(other))
+    reference = f"{format_name(x)}={shown}"
+    y = f"{format_name(t.outcome)}={t.outcome_value}"
+    ratio = rerun(parse_query(f"{t} / P({y} | do({reference}))"))
+    return replace(ratio.sensitivity, against=reference)

@@ -35,6 +35,7 @@ class Sensitivity:
     e_value_ci: float | None = None
     treatment: str = "the treatment"
     outcome: str = "the outcome"
+    against: str = ""  # for one term: the treatment value it is compared with
 
     @property
     def sentence(self) -> str:
@@ -44,10 +45,11 @@ class Sensitivity:
                 f"The estimate shows no effect of {self.treatment} on {self.outcome} "
                 "(risk ratio 1): there is nothing for a confounder to explain away."
             )
+        vs = f" against {self.against}" if self.against else ""
         text = (
             f"An unmeasured confounder associated with both {self.treatment} and "
             f"{self.outcome} by a risk ratio of {self.e_value:.2f} each, beyond the measured "
-            f"ones, could explain the estimate (risk ratio {self.risk_ratio:.3g}) away; "
+            f"ones, could explain the estimate (risk ratio {self.risk_ratio:.3g}{vs}) away; "
             "a weaker one could not."
         )
         if self.e_value_ci is not None:
