@@ -348,3 +348,35 @@ def test_without_scipy_natural_bounds_still_work_and_the_lp_says_it_needs_the_ex
     assert r.bounds_info.method == "natural"
     assert r.bounds == pytest.approx(cm.bounds("P(Y=1 | do(X=1))", df).bounds)
     assert "pip install 'causal_magic[bounds]'" in r.bounds_info.notes[0]
+
+
+# -- the general response-function LP ------------------------------------------------------
+
+GENERAL = nx.DiGraph([("Z", "X"), ("X", "Y"), ("W", "Y"), ("U", "X"), ("U", "Y")])
+
+
+def _random_general(rng):
+    """Z (3 levels) -> X -> Y <- W, hidden U -> X, Y: P(z, w, x, y) and the truth."""
+    pz, pw, pu = rng.dirichlet(np.ones(3)), rng.dirichlet(np.ones(2)), rng.dirichlet(np.ones(3))
+    px = rng.dirichlet([0.5, 0.5], size=(3, 3))  # [z, u, x]
+    py = rng.dirichlet([0.5, 0.5], size=(2, 2, 3))  # [x, w, u, y]
+    joint = np.einsum("z,w,u,zux,xwuy->zwxy", pz, pw, pu, px, py)
+    truth = float(np.einsum("w,u,wu->", pw, pu, py[1, :, :, 1]))
+    return joint, truth
+
+
+def test_general_lp_contains_the_truth_and_is_never_wider_than_natural():
+    rng = np.random.default_rng(2022)
+    levels = {"Z": 3, "W": 2, "X": 2, "Y": 2}
+    model = response_model(GENERAL, set(levels), levels, ["X"], ["Y"])
+    assert model.left == ("Z", "W") and model.right == ("X", "Y")
+    assert model.n_types == 8 * 16 and not model.is_instrument_model()
+    narrower = 0
+    for _ in range(150):
+        joint, truth = _random_general(rng)
+        low, high = lp_bounds(model, joint, [Target("Y", 1, (("X", 1),))])
+        assert low - 1e-7 <= truth <= high + 1e-7
+        n_low, n_high = natural_bounds(joint[:, :, 1, 1].sum(), joint[:, :, 1, :].sum())
+        assert n_low - 1e-7 <= low and high <= n_high + 1e-7
+        narrower += high - low < n_high - n_low - 1e-6
+    assert narrower > 0  # the instrument does narrow some of them

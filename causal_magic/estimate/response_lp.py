@@ -180,6 +180,12 @@ def response_model(
             f"the response-function program for {', '.join(map(str, right_t))} ({sizes}) has "
             f"more than {max_types:,} response types, beyond what is solved here"
         )
+    cells = float(np.prod([float(levels[v]) for v in (*left, *right_t)]))
+    if cells > MAX_CELLS:
+        raise ModelTooLarge(
+            f"the joint table of {', '.join(map(str, (*left, *right_t)))} has {cells:,.0f} "
+            f"cells, more than {MAX_CELLS:,}"
+        )
     return ResponseModel(left, right_t, parents, dict(levels), int(n_types))
 
 
@@ -212,10 +218,6 @@ def _run(model: ResponseModel, funcs: dict, inputs: Mapping[str, int], forced: M
     return values
 
 
-def _configs(model: ResponseModel, names: Sequence[str]):
-    return np.ndindex(*[model.levels[v] for v in names])
-
-
 def _constraints(model: ResponseModel, funcs: dict, joint: np.ndarray):
     """Rows ``sum_t q_t [type t gives r under l] = P(r | l)`` for every observed ``l``."""
     from scipy import sparse
@@ -225,10 +227,9 @@ def _constraints(model: ResponseModel, funcs: dict, joint: np.ndarray):
     p_left = joint.reshape((*joint.shape[:n_left], -1)).sum(axis=-1)
     rows, cols, b = [], [], []
     block = 0
-    for l_config in _configs(model, model.left):
+    seen = [tuple(c) for c in np.argwhere(p_left > 0)] if n_left else [()]
+    for l_config in seen:  # an l without rows gives no constraint: an empty cell says nothing
         p_l = float(p_left[l_config]) if n_left else 1.0
-        if p_l <= 0:
-            continue  # no rows at this l: no constraint (an empty cell says nothing)
         values = _run(model, funcs, dict(zip(model.left, l_config, strict=True)), {})
         r_index = np.zeros(model.n_types, dtype=np.int64)
         for v in model.right:
@@ -256,10 +257,8 @@ def _objective(model: ResponseModel, funcs: dict, joint: np.ndarray, targets) ->
         free = [v for v in model.left if v not in forced]
         drop = tuple(i for v, i in axes.items() if v not in free)
         weights = joint.sum(axis=drop) if drop else joint
-        for config in _configs(model, free):
+        for config in [tuple(c) for c in np.argwhere(weights > 0)] if free else [()]:
             w = float(weights[config]) if free else 1.0
-            if w <= 0:
-                continue
             inputs = {**dict(zip(free, config, strict=True)), **forced}
             values = _run(model, funcs, inputs, {k: s for k, s in forced.items() if k in funcs})
             c += tg.coef * w * (values[tg.outcome] == tg.value)
