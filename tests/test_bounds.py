@@ -380,3 +380,68 @@ def test_general_lp_contains_the_truth_and_is_never_wider_than_natural():
         assert n_low - 1e-7 <= low and high <= n_high + 1e-7
         narrower += high - low < n_high - n_low - 1e-6
     assert narrower > 0  # the instrument does narrow some of them
+
+
+# -- the card in a real browser, offline ------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_card_interval_is_drawn_to_scale_offline_in_chromium(tmp_path, players, reality):
+    """The saved card alone (no kernel, no network): the bar spans 0.3125..0.8125 of the
+    axis and the naive marker sits at 0.625."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.chromium import find_chromium, missing
+
+    chromium = find_chromium()
+    if not chromium:
+        missing("chromium not found (apt-get install -y chromium, or set CHROMIUM=/path)")
+    r = do(SEED_QUERY, players.drop(columns="Talent"), dag=cm.parse_dag(reality))
+    page = tmp_path / "card.html"
+    page.write_text(f"<!doctype html><meta charset=utf-8><body>{r._repr_html_()}</body>")
+    with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright's sync API wants its own thread
+        boxes = pool.submit(_measure_card, chromium, page).result()
+    axis, bar, naive = boxes["axis"], boxes["bar"], boxes["naive"]
+    assert bar["x"] - axis["x"] == pytest.approx(0.3125 * axis["width"], abs=1.0)
+    assert bar["x"] + bar["width"] - axis["x"] == pytest.approx(0.8125 * axis["width"], abs=1.0)
+    assert naive["x"] + naive["width"] / 2 - axis["x"] == pytest.approx(
+        0.625 * axis["width"], abs=1.0
+    )
+    assert boxes["narrow_visible"] and boxes["blocked"] == []
+
+
+def _measure_card(chromium: str, page) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from tests.chromium import CHROMIUM_ARGS
+
+    blocked: list[str] = []
+
+    def only_files(route):
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            ctx = browser.new_context(viewport={"width": 900, "height": 700})
+            ctx.route("**/*", only_files)
+            p = ctx.new_page()
+            p.goto(page.as_uri(), wait_until="load")
+
+            def box(selector: str) -> dict:
+                return p.locator(selector).first.bounding_box()
+
+            return {
+                "axis": box(".cm-bounds svg line"),
+                "bar": box(".cm-bounds-bar"),
+                "naive": box(".cm-bounds-naive"),
+                "narrow_visible": p.get_by_text("What would narrow it").is_visible(),
+                "blocked": blocked,
+            }
+        finally:
+            browser.close()
