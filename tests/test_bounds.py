@@ -445,3 +445,15 @@ def _measure_card(chromium: str, page) -> dict:
             }
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("engine", ["polars", "pyarrow", "duckdb"])
+def test_bounds_from_other_engines_match_pandas(engine, players, reality):
+    seen = players.drop(columns="Talent")
+    mod = pytest.importorskip(engine)
+    table = {
+        "polars": lambda: mod.from_pandas(seen),
+        "pyarrow": lambda: mod.Table.from_pandas(seen),
+        "duckdb": lambda: mod.from_df(seen),
+    }[engine]()
+    assert do(SEED_QUERY, table, dag=cm.parse_dag(reality)).bounds == (0.3125, 0.8125)

@@ -220,8 +220,9 @@ def _narrowing(G, columns: set, refusal, x_names, y, method) -> tuple[str, ...]:
             n for n in G.nodes if n not in columns and not is_hidden(G, n) and not is_latent(G, n)
         ]
     if unmeasured:
+        names = ", ".join(map(str, unmeasured[:5])) + (", ..." if len(unmeasured) > 5 else "")
         out.append(
-            f"measure {', '.join(map(str, unmeasured))}: with it as a column the effect of "
+            f"measure {names}: with it as a column the effect of "
             f"{xs} on {y} may be identified, and the interval shrinks to a number"
         )
     else:
