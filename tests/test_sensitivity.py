@@ -91,6 +91,7 @@ def test_one_term_of_a_binary_treatment_is_compared_with_its_other_value(players
     s = r.sensitivity
     assert s.risk_ratio == pytest.approx(2.5) and s.against == "Gear=Cheap"
     assert "risk ratio 2.5 against Gear=Cheap" in s.sentence
+    assert r"(\text{E-value: } 4.44)" in r.latex
     spaced = players.assign(Gear=players.Gear.map({"Fancy": "Very fancy", "Cheap": "Cheap"}))
     r = do('P(Sound=Great | do(Gear="Very fancy"))', spaced, dag=G, sensitivity=True)
     assert r.sensitivity.risk_ratio == pytest.approx(2.5)

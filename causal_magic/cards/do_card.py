@@ -306,6 +306,8 @@ def render_latex(r: DoResult) -> str:
     naive = ""
     if r.naive is not None and (r.term is None or r.term.is_causal):
         naive = r"\\ &\qquad(\text{naive: } " + num(r.naive).replace("−", "-") + ")"
+    if r.sensitivity is not None:
+        naive += r"\\ &\qquad(\text{E-value: } " + f"{r.sensitivity.e_value:.2f})"
     return "$$\\begin{aligned}\n" + body + naive + "\n\\end{aligned}$$"
 
 
