@@ -65,6 +65,7 @@ _LAZY: dict[str, str] = {
     "parse_query": "query",
     "QuerySyntaxError": "query",
     "do": "estimate",
+    "bounds": "estimate",
     "DoResult": "estimate",
     "NotIdentifiableError": "estimate",
     "PositivityError": "estimate",

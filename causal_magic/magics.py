@@ -362,6 +362,17 @@ class CausalMagics(Magics):
         help="error (default): refuse strata without treated rows; drop: leave them out and say so",
     )
     @argument(
+        "--bounds",
+        action="store_true",
+        help="bounds on the effect (given anyway when it is not identified); "
+        "for an identified one they collapse to the estimate",
+    )
+    @argument(
+        "--sensitivity",
+        action="store_true",
+        help="the E-value of a ratio or difference: how strong a hidden confounder must be",
+    )
+    @argument(
         "query",
         nargs="*",
         metavar="QUERY",
@@ -408,6 +419,8 @@ class CausalMagics(Magics):
                 seed=options.seed,
                 positivity=options.positivity,
                 dag_name=graph_name,
+                bounds=True if options.bounds else None,
+                sensitivity=options.sensitivity,
             )
         except (ValueError, KeyError, TypeError) as err:
             raise UsageError(f"%do: {err}") from None
@@ -489,6 +502,8 @@ def _parse_options(text: str) -> DoOptions:
         bootstrap=args.bootstrap,
         seed=args.seed,
         positivity=args.positivity,
+        bounds=args.bounds,
+        sensitivity=args.sensitivity,
     )
 
 

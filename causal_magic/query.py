@@ -180,6 +180,8 @@ class DoOptions:
     bootstrap: int = 1000
     seed: int | None = None
     positivity: str = "error"
+    bounds: bool = False
+    sensitivity: bool = False
 
 
 def _show(v: object) -> str:

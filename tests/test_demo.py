@@ -47,10 +47,18 @@ def test_demo_reproduces_the_seeds_naive_and_adjusted_numbers(executed):
     assert "= 0.625" in gas
 
 
-def test_demo_shows_talent_unmeasured_is_not_identifiable(executed):
+def test_demo_shows_talent_unmeasured_gives_bounds_not_a_number(executed):
     text = _cell_after(executed, "--data players_seen")
     assert "not identifiable" in text and "Gear <- Talent -> Sound" in text
-    assert "= 0." not in text  # no number given
+    assert "in [0.3125, 0.8125] (not identified: bounds)" in text
+    assert "Fancy)) = " not in text  # no number given, only the interval and the naive value
+    assert "(0.3125, 0.8125), None" in _cell_after(executed, "r_seen = cm.bounds")
+
+
+def test_demo_shows_the_e_value_when_talent_is_measured(executed):
+    text = _cell_after(executed, "--sensitivity")
+    assert "= 2.5" in text and "E-value 4.44" in text
+    assert "Gear and Sound by a risk ratio of 4.44" in text
 
 
 def test_demo_large_example_recovers_the_truth(executed):

@@ -233,12 +233,13 @@ def test_do_with_unknown_dataframe_is_a_usage_error(ip):
         ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data nope --adjust Talent")
 
 
-def test_do_not_identifiable_gives_no_number(ip, players, reality):
+def test_do_not_identifiable_gives_bounds_and_no_number(ip, players, reality):
     ip.user_ns["seen"] = players.drop(columns=["Talent"])
     with capture_output():
         ip.run_cell("%%dag G2\n" + reality)
-    with pytest.raises(UsageError, match=r"Gear <- Talent -> Sound"):
-        ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data seen")
+    r = ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data seen")
+    assert r.value is None and r.bounds == (0.3125, 0.8125)
+    assert "Gear <- Talent -> Sound" in r.reason
 
 
 # -- %dag --check ------------------------------------------------------------------

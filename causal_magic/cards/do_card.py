@@ -24,6 +24,15 @@ import re
 from typing import TYPE_CHECKING
 
 from ..formula import tex_name, to_text
+from .bounds_section import (
+    BOUNDS_CSS,
+    bounds_html,
+    bounds_latex,
+    bounds_text,
+    interval_text,
+    sensitivity_html,
+    sensitivity_text,
+)
 from .worked_formula import MAX_TERMS, formula_lines, html_of, num, short_value, tex_of
 
 if TYPE_CHECKING:
@@ -247,10 +256,11 @@ def _part_html(r: DoResult) -> str:
 
 def render_html(r: DoResult) -> str:
     """The card as self-contained HTML (inline CSS, no script)."""
-    out = [f'<div class="cm-do-card"><style>{_CSS}</style>']
+    out = [f'<div class="cm-do-card"><style>{_CSS}{BOUNDS_CSS}</style>']
     out.append(f'<div class="cm-query">{_query_html(r.query, r)}</div>')
     if r.value is not None or r.parts:
         out.append(_numbers_html(r))
+    out.append(sensitivity_html(r) + bounds_html(r))
     out.append(_warnings_html(r))
     if r.parts:
         word = "difference" if r.op == "-" else "ratio"
@@ -264,7 +274,7 @@ def render_html(r: DoResult) -> str:
                 f"<details open><summary>{_e(part.query)} = {num(part.value)}"
                 f" (naive {num(part.naive)})</summary>{_part_html(part)}</details>"
             )
-    else:
+    elif r.value is not None or r.bounds is None:
         out.append(_part_html(r))
     out.append(_foot_html(r))
     out.append("</div>")
@@ -276,6 +286,8 @@ def render_html(r: DoResult) -> str:
 
 def render_latex(r: DoResult) -> str:
     """The worked formula as a LaTeX ``aligned`` block wrapped in ``$$``."""
+    if r.value is None and r.bounds is not None:
+        return bounds_latex(r)
     if r.parts:
         rows = []
         for part in r.parts:
@@ -294,6 +306,8 @@ def render_latex(r: DoResult) -> str:
     naive = ""
     if r.naive is not None and (r.term is None or r.term.is_causal):
         naive = r"\\ &\qquad(\text{naive: } " + num(r.naive).replace("−", "-") + ")"
+    if r.sensitivity is not None:
+        naive += r"\\ &\qquad(\text{E-value: } " + f"{r.sensitivity.e_value:.2f})"
     return "$$\\begin{aligned}\n" + body + naive + "\n\\end{aligned}$$"
 
 
@@ -326,6 +340,8 @@ def render_text(r: DoResult) -> str:
         head += num(r.value).replace("−", "-")
     elif r.distribution is not None:
         head += "{" + ", ".join(f"{k}: {num(v)}" for k, v in r.distribution.items()) + "}"
+    elif r.bounds is not None:
+        head = f"{r.query} in {interval_text(r.bounds_info)} (not identified: bounds)"
     if r.ci is not None:
         head += f"  [{round(r.ci_level * 100)}% CI {num(r.ci[0])}, {num(r.ci[1])}]"
     lines = [head]
@@ -339,6 +355,8 @@ def render_text(r: DoResult) -> str:
     how = r.method
     if r.frontdoor_set:
         how += f" through {{{', '.join(map(str, r.frontdoor_set))}}}"
+    elif r.method.startswith("bounds"):
+        how += "; not identified: " + r.reason
     elif r.method == "id":
         d = r.details
         how += " formula " + ("" if d.expression is None else to_text(d.expression, fixed=d.fixed))
@@ -349,5 +367,6 @@ def render_text(r: DoResult) -> str:
         f"{r.n_used:,} rows"
         + (f" ({r.n_dropped_missing:,} dropped)" if r.n_dropped_missing else "")
     )
+    lines += sensitivity_text(r) + bounds_text(r)
     lines += [f"  ! {w}" for w in r.warnings]
     return "\n".join(lines).replace("−", "-")

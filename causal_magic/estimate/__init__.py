@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import partial
 
 import networkx as nx
 import numpy as np
@@ -51,6 +52,7 @@ from ..graph import check_dag
 from ..hints import near_match
 from ..query import Query, parse_query
 from .bootstrap import add_interval, check_interval_options
+from .bounded import bounded_result, bounds_instead, with_extras
 from .compute import Calc
 from .plan import Plan, plan_term
 from .result import (
@@ -82,6 +84,7 @@ __all__ = [
     "NotIdentifiableError",
     "PositivityError",
     "UnknownValueError",
+    "bounds",
     "do",
     "match_value",
     "near_match",
@@ -98,6 +101,8 @@ def do(
     seed: int | None = None,
     dag_name: str | None = None,
     positivity: str = "error",
+    bounds: bool | None = None,
+    sensitivity: bool = False,
 ) -> DoResult:
     """Estimate ``P(Y=y | do(X=x))`` (or ``E[Y | do(X=x)]``, a contrast...) from data.
 
@@ -111,6 +116,9 @@ def do(
     dag_name : how the card names the graph.
     positivity : ``"error"`` (default) refuses strata without treated rows;
         ``"drop"`` leaves them out and says so loudly.
+    bounds : ``None``: bounds (``result.bounds``, ``value`` None) when not identified;
+        ``True``: also when identified (they collapse to it); ``False``: refuse instead.
+    sensitivity : the E-value of a ratio or difference (``result.sensitivity``).
 
     Raises
     ------
@@ -136,7 +144,10 @@ def do(
     columns = check_table(data)
     check_names(q, columns, adjust_t, G, graph_name)
     warnings = graph_warnings(G, columns)
-    plans = _plan(q, columns, G, graph_name or "", adjust_t, warnings)
+    try:
+        plans = _plan(q, columns, G, graph_name or "", adjust_t, warnings)
+    except NotIdentifiableError as err:
+        return bounds_instead(err, bounds, sensitivity, q, data, G, graph_name, columns, warnings)
     table, used = _count(data, plans, q.left.outcome if q.left.kind == "E" else None)
     calcs = [Calc(p, table, positivity) for p in plans]
     shown_name = graph_name if G is not None else None
@@ -157,7 +168,31 @@ def do(
     if ci is not None:
         check_interval_options(ci, bootstrap)
         add_interval(result, calcs, table, ci, bootstrap, seed, q.op)
-    return result
+    again = partial(do, data=data, dag=G, adjust=adjust_t, ci=ci, bootstrap=bootstrap, seed=seed)
+    return with_extras(result, bounds, sensitivity, q, table, partial(again, positivity=positivity))
+
+
+def bounds(
+    query: str | Query, data: object, dag: nx.DiGraph | None = None, dag_name: str | None = None
+) -> DoResult:
+    """Bounds on ``P(Y=y | do(X=x))`` (or a difference or ratio of two) from data.
+
+    With no graph, the natural bounds (no assumption); with a graph, the effect
+    if it is identified (the bounds collapse to it), else the sharpest bounds
+    the graph gives here.  Returns a :class:`DoResult`: ``r.bounds`` is
+    ``(low, high)``, ``r.bounds_info`` says how and what would narrow it.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"X": [1, 1, 0, 0], "Y": [1, 0, 1, 0]})
+    >>> bounds("P(Y=1 | do(X=1))", df).bounds
+    (0.25, 0.75)
+    """
+    if dag is not None:
+        return do(query, data, dag=dag, bounds=True, dag_name=dag_name)
+    q = parse_query(query) if isinstance(query, str) else query
+    columns = check_table(data)
+    check_names(q, columns, None, None, None)
+    return bounded_result(q, data, None, "", columns, [], None)
 
 
 def _plan(

@@ -20,6 +20,8 @@ import pandas as pd
 
 from ..formula import Expr
 from ..query import Term
+from .bounds import BoundsInfo
+from .sensitivity import Sensitivity
 
 __all__ = [
     "Computation",
@@ -164,8 +166,15 @@ class DoResult:
     bootstrap_excluded: int = 0
     term: Term | None = None
     details: Computation = field(default_factory=Computation, repr=False)
+    bounds: tuple[float, float] | None = None  # (low, high) when not identified, or --bounds
+    bounds_info: BoundsInfo | None = field(default=None, repr=False)
+    sensitivity: Sensitivity | None = None  # the E-value (--sensitivity)
 
     def __float__(self) -> float:
+        if self.value is None and self.bounds is not None:
+            raise TypeError(
+                f"{self.query} is not identified: no number, only bounds; read result.bounds"
+            )
         if self.value is None:
             raise TypeError(
                 f"{self.query} is a whole distribution; read result.distribution "
