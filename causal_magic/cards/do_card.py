@@ -89,25 +89,34 @@ def _rows(tbl):
 
 
 def _query_html(text: str, r: DoResult) -> str:
-    """The query with the treatment and outcome names coloured."""
-    out = _e(text)
+    """The query with the treatment and outcome names coloured.
+
+    The names are found in the query's *text* in one pass, and the text
+    between and inside the hits is escaped as it is copied: nothing is ever
+    substituted inside markup this function produced, so a variable named
+    ``class``, ``span`` or ``b`` colours its own occurrences and nothing else.
+    """
     terms = [p.term for p in r.parts] if r.parts else [r.term]
-    names = set()
+    roles: dict[str, str] = {}
     for t in terms:
         if t is None:
             continue
-        names |= {("x", n) for n, _ in t.interventions} | {("y", t.outcome)}
+        for n, _ in t.interventions:
+            roles.setdefault(str(n), "x")
+        roles.setdefault(str(t.outcome), "y")
     # colour whole-word occurrences only of simple names (quoted ones stay plain)
-    for role, n in sorted(names, key=lambda rn: -len(rn[1])):
-        en = _e(n)
-        if not re.fullmatch(r"[\w.]+", n):
-            continue
-        out = re.sub(
-            rf"(?<![\w.]){re.escape(en)}(?=\s*=|\s*[|)\]])",
-            f'<span class="cm-{role}">{en}</span>',
-            out,
-        )
-    return out
+    names = sorted((n for n in roles if re.fullmatch(r"[\w.]+", n)), key=lambda n: -len(n))
+    if not names:
+        return _e(text)
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, names)) + r")(?=\s*=|\s*[|)\]])")
+    out, at = [], 0
+    for m in pattern.finditer(text):
+        name = m.group(1)
+        out.append(_e(text[at : m.start()]))
+        out.append(f'<span class="cm-{roles[name]}">{_e(name)}</span>')
+        at = m.end()
+    out.append(_e(text[at:]))
+    return "".join(out)
 
 
 def _formula_html(r: DoResult) -> str:
