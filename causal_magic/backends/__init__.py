@@ -45,11 +45,18 @@ from types import ModuleType
 
 import pandas as pd
 
-from .core import CountTable, UnknownColumnError, unknown_column_message
+from .core import (
+    CountTable,
+    DataShapeError,
+    UnknownColumnError,
+    check_unique_columns,
+    unknown_column_message,
+)
 
 __all__ = [
     "ENGINES",
     "CountTable",
+    "DataShapeError",
     "UnknownColumnError",
     "columns_of",
     "count_table",
@@ -82,9 +89,22 @@ def engine_of(data: object) -> str | None:
     return None
 
 
+#: Type names of one-column objects (a Series, an Arrow array): refused with a hint.
+_ONE_COLUMN = ("Series", "Array", "ChunkedArray", "Column")
+
+
 def _engine(data: object) -> ModuleType:
     """The module of this package that knows ``data``'s engine; TypeError if none does."""
     engine = engine_of(data)
+    kind = type(data).__name__
+    if engine is not None and kind.endswith(_ONE_COLUMN):
+        name = getattr(data, "name", None) or getattr(data, "_name", None)
+        called = f" ({name!r})" if isinstance(name, str) and name else ""
+        raise TypeError(
+            f"--data must be a table with one column per variable, got a {ENGINES[engine][1]} "
+            f"{kind}{called}: one column cannot hold the treatment and the outcome. Pass the "
+            "DataFrame it came from, or join the columns, e.g. pd.concat([x, y], axis=1)"
+        )
     if engine is None:
         names = [name for _, name in ENGINES.values()]
         listed = ", ".join(names[:-1]) + " or " + names[-1]
@@ -93,8 +113,14 @@ def _engine(data: object) -> ModuleType:
 
 
 def columns_of(data: object) -> list[str]:
-    """Column names of a table of any supported engine."""
-    return _engine(data).columns(data)
+    """Column names (as text) of a table of any supported engine; refuses repeated names.
+
+    Non-text labels (``df.columns = [0, 1]``) are named by their text: the
+    column ``1`` is the variable ``1`` of a graph or query.
+    """
+    names = _engine(data).columns(data)
+    check_unique_columns(names)
+    return names
 
 
 def _check_columns(data: object, wanted: list[str]) -> None:

@@ -21,6 +21,7 @@ from ..hints import suggest
 
 __all__ = [
     "CountTable",
+    "DataShapeError",
     "UnknownColumnError",
     "finish_table",
     "kind_from_type_name",
@@ -28,6 +29,34 @@ __all__ = [
     "table_from_groups",
     "unknown_column_message",
 ]
+
+
+class DataShapeError(ValueError):
+    """The table cannot be read by column name: duplicated names, or not a table at all."""
+
+
+def check_unique_columns(names: list[str]) -> None:
+    """Refuse a table whose column names repeat (after ``str``), naming the repeated ones.
+
+    Two columns called ``Y`` (or a column ``1`` next to a column ``"1"``)
+    make every name in a query ambiguous: which one did the user mean?
+
+    >>> try:
+    ...     check_unique_columns(["A", "B", "A"])
+    ... except DataShapeError as e:
+    ...     print(str(e)[:52])
+    the data has duplicate column names: 'A' (2 columns)
+    """
+    seen: dict[str, int] = {}
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+    dup = [f"{n!r} ({k} columns)" for n, k in seen.items() if k > 1]
+    if dup:
+        shown = ", ".join(dup[:10]) + (f" and {len(dup) - 10} more" if len(dup) > 10 else "")
+        raise DataShapeError(
+            f"the data has duplicate column names: {shown}; rename them, e.g. "
+            "df.columns = [...], or drop one (df.loc[:, ~df.columns.duplicated()])"
+        )
 
 
 class UnknownColumnError(KeyError):

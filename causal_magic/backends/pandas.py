@@ -28,9 +28,28 @@ def columns(df: pd.DataFrame) -> list[str]:
     return [str(c) for c in df.columns]
 
 
+def _label(df: pd.DataFrame, name: str) -> object:
+    """The label that reads ``name``: labels need not be text (``1`` for ``"1"``)."""
+    if isinstance(name, str) and name in df.columns:
+        return name
+    for label in df.columns:
+        if str(label) == name:
+            return label
+    raise KeyError(name)
+
+
+def column(df: pd.DataFrame, name: str) -> pd.Series:
+    """The column whose label reads ``name`` (``df[1]`` for ``"1"``).
+
+    Callers have checked that no two labels read the same
+    (:func:`causal_magic.backends.columns_of`).
+    """
+    return df[_label(df, name)]
+
+
 def schema_kind(df: pd.DataFrame, col: str) -> str:
     """bool/int/float/other from the dtype, without reading rows."""
-    s = df[col]
+    s = column(df, col)
     kind = getattr(s.dtype, "kind", "O")
     if kind == "b" or str(s.dtype) == "boolean":
         return "bool"
@@ -42,7 +61,9 @@ def schema_kind(df: pd.DataFrame, col: str) -> str:
 
 
 def local_frame(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    return df[cols]
+    out = df[[_label(df, c) for c in cols]]
+    out.columns = list(cols)
+    return out
 
 
 def _codes(s: pd.Series) -> tuple[np.ndarray, list, str]:
@@ -81,7 +102,7 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, list, str]:
 def count_table(df: pd.DataFrame, by: list[str], value: str | None) -> CountTable:
     """Count complete rows per cell of ``by`` (dense bincount, else a grouped fallback)."""
     n_rows = len(df)
-    per_col = [_codes(df[c]) for c in by]
+    per_col = [_codes(column(df, c)) for c in by]
     radices = [max(len(levels), 1) for _, levels, _ in per_col]
     total = math.prod(radices)
     missing = None
@@ -91,7 +112,7 @@ def count_table(df: pd.DataFrame, by: list[str], value: str | None) -> CountTabl
             missing = m if missing is None else missing | m
     y = None
     if value is not None:
-        y = pd.to_numeric(df[value], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        y = pd.to_numeric(column(df, value), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         ym = np.isnan(y)
         if ym.any():
             missing = ym if missing is None else missing | ym

@@ -166,7 +166,9 @@ def check_numeric_outcome(data: object, value_col: str | None) -> None:
     """``E[Y | ...]`` needs a numeric ``Y`` (checked up front for pandas)."""
     if value_col is None or engine_of(data) != "pandas":
         return
-    dtype = data[value_col].dtype
+    from ..backends.pandas import column
+
+    dtype = column(data, value_col).dtype
     if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
         raise DataError(
             f"E[{value_col} | ...] needs a numeric column; {value_col!r} holds {dtype}. "
