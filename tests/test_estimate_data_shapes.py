@@ -13,7 +13,7 @@ from IPython.core.error import UsageError
 
 import causal_magic as cm
 from causal_magic.backends import DataShapeError, columns_of, count_table
-from causal_magic.estimate import do
+from causal_magic.estimate import DataError, do
 from causal_magic.fit import FitError, check_fit
 
 
@@ -114,3 +114,54 @@ def test_magic_answers_on_integer_labelled_columns(ip):
     r = ip.run_line_magic("do", 'P("1"=1 | do("0"=1)) --data df')
     df = ip.user_ns["df"]
     assert r.value == pytest.approx(df[df[0] == 1][1].mean())
+
+
+# -- one value, two spellings -------------------------------------------------------
+
+
+def _mixed() -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 2, 300)
+    y = (rng.random(300) < 0.3 + 0.4 * x).astype(int)
+    xs = pd.Series(x, dtype=object)
+    xs[::2] = xs[::2].astype(str)  # half the rows say "1", the other half 1
+    return pd.DataFrame({"X": xs, "Y": y})
+
+
+def test_treatment_mixing_1_and_text_1_is_refused_naming_both_spellings():
+    with pytest.raises(
+        DataError,
+        match=r"column 'X' mixes ('0' \(str\) and 0 \(int\)|0 \(int\) and '0' \(str\))"
+        r" \(and 1 more",
+    ):
+        do("P(Y=1 | do(X=1))", _mixed(), adjust=[])
+
+
+def test_outcome_and_adjuster_columns_are_checked_too():
+    df = _mixed().rename(columns={"X": "Z"}).assign(X=np.arange(300) % 2)
+    with pytest.raises(DataError, match="column 'Z' mixes"):
+        do("P(Y=1 | do(X=1))", df, adjust=["Z"])
+    df = _mixed().rename(columns={"X": "Y", "Y": "X"})
+    with pytest.raises(DataError, match="column 'Y' mixes"):
+        do("P(Y=1 | do(X=1))", df, adjust=[])
+
+
+def test_check_fit_refuses_a_column_mixing_spellings():
+    df = _mixed().assign(Z=np.arange(300) % 3)
+    with pytest.raises(FitError, match=r"column 'X' mixes .*astype\(str\)"):
+        check_fit(cm.parse_dag("X -> Z -> Y"), df)
+
+
+def test_magic_refuses_mixed_spellings_without_a_traceback(ip):
+    ip.user_ns["df"] = _mixed()
+    ip.run_cell_magic("dag", "G", "X -> Y")
+    with pytest.raises(UsageError, match="%do: column 'X' mixes"):
+        ip.run_line_magic("do", "P(Y=1 | do(X=1)) --data df")
+
+
+def test_one_spelling_throughout_is_answered_in_full():
+    df = _mixed()
+    df["X"] = df["X"].astype(str)
+    r = do('P(Y=1 | do(X="1"))', df, adjust=[])
+    assert r.n_used == 300
+    assert r.value == pytest.approx(df[df["X"] == "1"]["Y"].mean())

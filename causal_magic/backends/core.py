@@ -26,6 +26,8 @@ __all__ = [
     "finish_table",
     "kind_from_type_name",
     "kind_of_values",
+    "mixed_spellings",
+    "spellings_message",
     "table_from_groups",
     "unknown_column_message",
 ]
@@ -116,6 +118,37 @@ def unknown_column_message(name: str, have: list[str]) -> str:
 
 
 # -- column kinds ------------------------------------------------------------------
+
+
+def mixed_spellings(levels) -> list[tuple]:
+    """Pairs of distinct levels that read the same (``1`` and ``"1"``), first seen first.
+
+    A column holding both counts them as two values and splits their rows;
+    the callers refuse such a column, naming both spellings.
+
+    >>> mixed_spellings((1, "1", 2, "a"))
+    [(1, '1')]
+    """
+    first: dict[str, object] = {}
+    out = []
+    for v in levels:
+        key = str(v)
+        if key in first and first[key] is not v and type(first[key]) is not type(v):
+            out.append((first[key], v))
+        else:
+            first.setdefault(key, v)
+    return out
+
+
+def spellings_message(column: str, pairs: list[tuple]) -> str:
+    """Column ``column`` mixes ``1`` (int) and ``'1'`` (str): what goes wrong, what to do."""
+    a, b = pairs[0]
+    more = f" (and {len(pairs) - 1} more such pairs)" if len(pairs) > 1 else ""
+    return (
+        f"column {column!r} mixes {a!r} ({type(a).__name__}) and {b!r} ({type(b).__name__}){more}: "
+        "they would count as two different values and split the rows between them. Make the "
+        f"column one type first, e.g. df[{column!r}] = df[{column!r}].astype(str)"
+    )
 
 
 def kind_of_values(values) -> str:

@@ -68,6 +68,7 @@ from .validate import (
     check_counts,
     check_names,
     check_numeric_outcome,
+    check_spellings,
     check_strata_columns,
     check_table,
     graph_warnings,
@@ -187,6 +188,7 @@ def _count(data: object, plans: list[Plan], value_col: str | None) -> tuple[Coun
     check_numeric_outcome(data, value_col)
     table = count_table(data, keys, value=value_col)
     check_counts(table, keys, value_col)
+    check_spellings(table, keys)
     for p in plans:
         check_strata_columns(table, p.strata_columns)
     return table, keys + ([value_col] if value_col else [])
