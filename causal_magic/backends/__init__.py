@@ -26,8 +26,9 @@ Python objects already, as in pandas and pyarrow) and the functions
 
 * ``columns(data) -> list[str]``;
 * ``schema_kind(data, col) -> str`` (from the schema, reading no rows);
-* ``count_table(data, by, value) -> CountTable`` (usually the engine's
-  group-by handed to :func:`.core.table_from_groups`);
+* ``count_table(data, by, value, scale=1.0) -> CountTable`` (usually the
+  engine's group-by handed to :func:`.core.table_from_groups`; ``±inf``
+  values count as ``ninf``, squares are of ``value * scale``);
 * ``local_frame(data, cols) -> pandas.DataFrame`` if ``IN_MEMORY``, else
   ``moments(data, keys, nums, pairs) -> (small frame, rows before dropping)``;
 
@@ -50,6 +51,7 @@ from .core import (
     DataShapeError,
     UnknownColumnError,
     check_unique_columns,
+    square_scale,
     unknown_column_message,
 )
 
@@ -140,11 +142,21 @@ def count_table(data: object, by: list[str], value: str | None = None) -> CountT
     >>> t = count_table(pd.DataFrame({"x": ["b", "a", "b", None]}), ["x"])
     >>> t.levels["x"], t.n.tolist(), t.n_dropped
     (('a', 'b'), [1, 2], 1)
+
+    With a ``value``, rows where it is missing are dropped (``n_dropped``)
+    and rows where it is ``±inf`` left out and counted apart
+    (``n_nonfinite``); values so large that their squares would overflow
+    have their squares summed scaled (``ysq_scale``), in a second pass for
+    the engines that keep their rows.
     """
     by = list(dict.fromkeys(by))
     engine = _engine(data)
     _check_columns(data, by + ([value] if value else []))
-    return engine.count_table(data, by, value)
+    table = engine.count_table(data, by, value)
+    scale = square_scale(table.y_abs_max)
+    if value is not None and scale != table.ysq_scale:  # squares overflowed: sum them scaled
+        table = engine.count_table(data, by, value, scale=scale)
+    return table
 
 
 def schema_kind(data: object, col: str) -> str:
@@ -173,20 +185,29 @@ def local_frame(data: object, cols: list[str]) -> pd.DataFrame:
     return engine.local_frame(data, cols)
 
 
-def moments(data: object, keys: list[str], nums: list[str]) -> tuple[pd.DataFrame, int]:
+def moments(
+    data: object, keys: list[str], nums: list[str]
+) -> tuple[pd.DataFrame, int, int, dict[str, int]]:
     """Per cell of ``keys``: ``n``, ``s{i}`` = Σ x_i and ``q{i}_{j}`` = Σ x_i x_j (i ≤ j).
 
-    ``x_i`` is the numeric column ``nums[i]``.  Rows with a missing value in
-    any used column are left out (the second value counts them); the numeric
-    columns are shifted by their means first (one more pass), so that the
-    within-cell sums of squares do not cancel catastrophically.  Only the
-    small table comes back to Python.  For engines that keep their rows
-    (see :func:`in_memory`); a pandas or pyarrow table raises ``TypeError``.
+    ``x_i`` is the numeric column ``nums[i]``, shifted by its mean (so that
+    the within-cell sums of squares do not cancel catastrophically) and, when
+    its values are so large that their squares would overflow, scaled by a
+    power of two: the sums are those of a linear transform of each column,
+    which leaves correlations as they are.  Rows with a missing value in any
+    used column are left out (the second value counts them), and so are rows
+    where a numeric column is ``±inf`` (the third value counts them; the
+    fourth says per column how many).  Only the small table comes back to
+    Python.  For engines that keep their rows (see :func:`in_memory`); a
+    pandas or pyarrow table raises ``TypeError``.
     """
     engine = _engine(data)
     if engine.IN_MEMORY:
         raise TypeError(f"{engine_of(data)} rows are in memory; use local_frame()")
     pairs = [(i, j) for i in range(len(nums)) for j in range(i, len(nums))]
-    small, n_all = engine.moments(data, keys, nums, pairs)
+    small, n_all, n_ok, infs = engine.moments(data, keys, nums, pairs)
     small = small.reset_index(drop=True)
-    return small, int(n_all - small["n"].sum())
+    n_used = int(small["n"].sum())
+    n_ok = n_used if n_ok is None else int(n_ok)
+    nonfinite = {c: k for c, k in zip(nums, infs, strict=False) if k}
+    return small, int(n_all - n_ok), int(n_ok - n_used), nonfinite

@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .core import CountTable, finish_table, kind_of_values
+from .core import CountTable, finish_table, kind_of_values, square_scale
 
 #: The rows are in Python's memory: tests run on them, not on engine sums.
 IN_MEMORY = True
@@ -99,8 +99,24 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, list, str]:
     return codes, uniques, kind
 
 
-def count_table(df: pd.DataFrame, by: list[str], value: str | None) -> CountTable:
-    """Count complete rows per cell of ``by`` (dense bincount, else a grouped fallback)."""
+def _value(df: pd.DataFrame, value: str) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The outcome as floats, which rows to leave out (missing or ±inf), and its facts."""
+    y = pd.to_numeric(column(df, value), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    finite = np.isfinite(y)
+    inf = ~finite & ~np.isnan(y)
+    abs_max = float(np.abs(y, where=finite, out=np.zeros_like(y)).max()) if len(y) else 0.0
+    facts = {"inf": inf, "ysq_scale": square_scale(abs_max), "y_abs_max": abs_max}
+    return y, ~finite, facts
+
+
+def count_table(
+    df: pd.DataFrame, by: list[str], value: str | None, scale: float = 1.0
+) -> CountTable:
+    """Count complete rows per cell of ``by`` (dense bincount, else a grouped fallback).
+
+    ``scale`` is not needed here (the rows are at hand: the scale of the
+    squares is chosen from them); it is accepted like every engine's.
+    """
     n_rows = len(df)
     per_col = [_codes(column(df, c)) for c in by]
     radices = [max(len(levels), 1) for _, levels, _ in per_col]
@@ -111,20 +127,27 @@ def count_table(df: pd.DataFrame, by: list[str], value: str | None) -> CountTabl
             m = codes < 0
             missing = m if missing is None else missing | m
     y = None
+    facts: dict = {}
     if value is not None:
-        y = pd.to_numeric(column(df, value), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        ym = np.isnan(y)
+        y, ym, facts = _value(df, value)
+        keys_missing = missing
         if ym.any():
             missing = ym if missing is None else missing | ym
+        inf = facts.pop("inf")
+        facts["n_nonfinite"] = int((inf if keys_missing is None else inf & ~keys_missing).sum())
     kinds = {c: k for c, (_, _, k) in zip(by, per_col, strict=False)}
     levels = [lv for _, lv, _ in per_col]
     codes = [c for c, _, _ in per_col]
     if total <= max(_DENSE_LIMIT, 2 * n_rows) and total < (1 << 62):
-        return _dense(by, codes, levels, kinds, radices, n_rows, missing, value, y)
-    return _grouped(by, codes, levels, kinds, missing, value, y)
+        table = _dense(by, codes, levels, kinds, radices, n_rows, missing, value, y, facts)
+    else:
+        table = _grouped(by, codes, levels, kinds, missing, value, y, facts)
+    if value is not None:
+        table.n_dropped -= table.n_nonfinite  # counted apart: infinite, not missing
+    return table
 
 
-def _dense(by, codes, levels, kinds, radices, n_rows, missing, value, y) -> CountTable:
+def _dense(by, codes, levels, kinds, radices, n_rows, missing, value, y, facts) -> CountTable:
     """One mixed-radix index per row, counted with ``numpy.bincount``."""
     total = math.prod(radices)
     # Horner's scheme in place: idx = ((c0 * r1 + c1) * r2 + c2) ...
@@ -141,7 +164,8 @@ def _dense(by, codes, levels, kinds, radices, n_rows, missing, value, y) -> Coun
     if y is not None:
         yy = np.where(missing, 0.0, y) if missing is not None else y
         ysum = np.bincount(idx, weights=yy, minlength=length)[:total]
-        ysumsq = np.bincount(idx, weights=yy * yy, minlength=length)[:total]
+        ys = yy * facts["ysq_scale"] if facts["ysq_scale"] != 1.0 else yy
+        ysumsq = np.bincount(idx, weights=ys * ys, minlength=length)[:total]
     n_dropped = int(n[total]) if missing is not None else 0
     n = n[:total]
     nz = np.flatnonzero(n)
@@ -161,15 +185,18 @@ def _dense(by, codes, levels, kinds, radices, n_rows, missing, value, y) -> Coun
         value,
         None if ysum is None else ysum[nz],
         None if ysumsq is None else ysumsq[nz],
+        **facts,
     )
 
 
-def _grouped(by, codes, levels, kinds, missing, value, y) -> CountTable:
+def _grouped(by, codes, levels, kinds, missing, value, y, facts) -> CountTable:
     """Too many possible cells for a dense index: group the code columns."""
     frame = pd.DataFrame({f"c{j}": col_codes for j, col_codes in enumerate(codes)})
     if y is not None:
         frame["y"] = y
-        frame["y2"] = y * y
+        ys = y * facts["ysq_scale"]
+        with np.errstate(invalid="ignore", over="ignore"):  # inf rows are left out below
+            frame["y2"] = ys * ys
     if missing is not None:
         n_dropped = int(missing.sum())
         frame = frame[~missing]
@@ -192,4 +219,5 @@ def _grouped(by, codes, levels, kinds, missing, value, y) -> CountTable:
         value,
         None if y is None else small["sum"].to_numpy(),
         None if y is None else small["sumsq"].to_numpy(),
+        **facts,
     )

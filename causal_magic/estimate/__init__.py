@@ -144,6 +144,12 @@ def do(
     N0 = table.n.astype(float)[None, :]
     Y0 = None if table.ysum is None else table.ysum[None, :]
     parts = [term_result(c, shown_name, N0, Y0) for c in calcs]
+    if table.n_nonfinite:
+        warnings.append(
+            f"{table.n_nonfinite:,} {'row' if table.n_nonfinite == 1 else 'rows'} with an "
+            f"infinite value (±inf) in {used[-1]} left out: a mean cannot use them (fix or "
+            "drop them to silence this)"
+        )
     if table.n_dropped:
         warnings.append(
             f"{table.n_dropped:,} rows with a missing value in {', '.join(used)} "

@@ -75,6 +75,7 @@ class TestOutcome:
     ci_high: float = math.nan
     n: int = 0
     note: str = ""
+    nonfinite: dict = field(default_factory=dict)  # column -> rows left out for ±inf
 
 
 # --------------------------------------------------------------------------- wording
@@ -162,6 +163,8 @@ class FitResult:
     p-values and ``rejected`` False.  ``effect`` is Cramér's V (G-test),
     the partial correlation (Fisher z, with a 95% interval in
     ``ci_low``/``ci_high``) or the largest canonical correlation (Wilks).
+    ``nonfinite`` maps a numeric column holding ``±inf`` to the rows left out
+    for it (the notes say so too).
     """
 
     table: pd.DataFrame
@@ -173,6 +176,7 @@ class FitResult:
     n_rows: int | None = None
     engine: str | None = None
     graph_name: str | None = None
+    nonfinite: dict[str, int] = field(default_factory=dict)
 
     # -- reading the table ----------------------------------------------------
 
