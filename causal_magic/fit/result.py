@@ -250,11 +250,15 @@ class FitResult:
         return self.table.copy()
 
     def __repr__(self) -> str:
+        from ..cards.caps import MAX_ROWS, more_text
+
         lines = [self.summary()]
-        for row in records(self.table):
+        for row in records(self.table.head(MAX_ROWS)):
             p = "untested" if isnan(row["p_value"]) else f"p = {row['p_value']:.3g}"
             flag = "  REJECTED" if row["rejected"] else ""
             lines.append(f"  {row['independence']}: {row['test'] or '-'}, {p}{flag}")
+        more = more_text(len(self.table) - MAX_ROWS, "rows", "result.table")
+        lines += [f"  {more}"] if more else []
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -303,14 +307,18 @@ class Comparison:
 
     def __repr__(self) -> str:
         a, b = self.names
+        from ..cards.caps import MAX_ROWS, more_text
+
         lines = [self.verdict, f"  equivalence: {self.equivalence}"]
-        for row in records(self.table):
+        for row in records(self.table.head(MAX_ROWS)):
             p = ""
             if self.has_data:
                 p = ": untested" if isnan(row["p_value"]) else f": p = {row['p_value']:.3g}"
                 p += "  REJECTED" if row["rejected"] else ""
             other = b if row["implied_by"] == a else a
             lines.append(f"  {row['independence']} (only {row['implied_by']}, not {other}){p}")
+        more = more_text(len(self.table) - MAX_ROWS, "rows", "result.table")
+        lines += [f"  {more}"] if more else []
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
