@@ -250,3 +250,52 @@ def test_engine_ci_matches_pandas_with_the_same_seed(engine):
     want = do("P(Y=1 | do(X=1))", df, dag=G, ci=0.95, bootstrap=200, seed=4)
     got = do("P(Y=1 | do(X=1))", _convert(engine, df), dag=G, ci=0.95, bootstrap=200, seed=4)
     assert got.ci == pytest.approx(want.ci, abs=1e-12)
+
+
+# -- the int64 fast path: raw columns, offsets, blocks -------------------------------------
+
+
+def _int_frame(n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "neg": rng.integers(-7, -2, n),  # int64 with a negative offset
+            "far": rng.integers(10**12, 10**12 + 3, n),  # a large offset
+            "u32": rng.integers(5, 9, n).astype(np.uint32),
+            "u64": rng.integers(0, 4, n).astype(np.uint64),
+            "cat": pd.Categorical.from_codes(rng.integers(0, 60, n), [f"c{i}" for i in range(60)]),
+            "wide": rng.integers(0, 400, n),  # many cells: the whole-index path
+            "y": rng.normal(size=n),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "by",
+    [
+        ["neg", "far", "u32"],
+        ["cat", "neg"],  # int8 category codes >= 32 must not wrap when multiplied (blocked)
+        ["cat", "neg", "u64"],  # the same on the whole-index path
+        ["u64", "cat", "far", "neg"],
+        ["wide", "cat", "neg"],
+    ],
+)
+def test_int_columns_used_as_they_are_count_like_groupby(by, monkeypatch):
+    # 3 blocks, min/max taken block by block; <= 512 cells counted per block, more as a whole
+    monkeypatch.setattr(backends, "_BLOCK", 1 << 12)
+    df = _int_frame(10_000)
+    t = count_table(df, by, value="y")
+    ref = _by_groupby(df, by, "y")
+    assert _normalise(t.to_frame(), by) == _normalise(ref, by)
+    assert t.n_used == len(df) and t.n_dropped == 0
+
+
+def test_blocked_counts_keep_missing_rows_apart(monkeypatch):
+    monkeypatch.setattr(backends, "_BLOCK", 1 << 9)
+    df = _int_frame(5_000, seed=3)
+    df.loc[::7, "y"] = np.nan
+    df.loc[::11, "cat"] = None
+    t = count_table(df, ["cat", "neg"], value="y")
+    ref = _by_groupby(df, ["cat", "neg"], "y")
+    assert _normalise(t.to_frame(), ["cat", "neg"]) == _normalise(ref, ["cat", "neg"])
+    assert t.n_dropped == len(df) - len(df.dropna(subset=["cat", "neg", "y"]))

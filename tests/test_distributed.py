@@ -207,3 +207,52 @@ def test_missing_engine_fails_under_ci_and_skips_elsewhere(monkeypatch):
     monkeypatch.setitem(globals(), "IN_CI", False)
     with pytest.raises(pytest.skip.Exception):
         _need("no_such_engine")
+
+
+# -- hostile numbers: ±inf and values near 1e200 (the engines' own code paths) -------------
+
+
+def _chain_with_inf(scale: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame, nx.DiGraph]:
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=1500)
+    b = a + rng.normal(size=1500)
+    clean = pd.DataFrame({"A": a, "B": b, "C": b + rng.normal(size=1500)}) * scale
+    hostile = clean.copy()
+    hostile.loc[[4, 9], "B"] = [np.inf, -np.inf]
+    return hostile, clean.drop(index=[4, 9]), nx.DiGraph([("A", "B"), ("B", "C")])
+
+
+def _outcome_with_inf() -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(1)
+    z = rng.integers(0, 3, 2000)
+    x = (rng.random(2000) < 0.3 + 0.2 * z).astype(int)
+    clean = pd.DataFrame({"Z": z, "X": x, "Y": (2.0 * x + z + rng.normal(size=2000)) * 1e200})
+    hostile = clean.copy()
+    hostile.loc[[3, 7], "Y"] = [np.inf, -np.inf]
+    return hostile, clean.drop(index=[3, 7])
+
+
+def _check_hostile(make) -> None:
+    import warnings
+
+    hostile, oracle, G = _chain_with_inf(1e200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        got = check_fit(G, make(hostile))
+    want = check_fit(G, oracle)
+    assert got.table["p_value"][0] == pytest.approx(want.table["p_value"][0], rel=1e-6)
+    assert got.nonfinite == {"B": 2} and "infinite" in got.table["note"][0]
+    hostile, oracle = _outcome_with_inf()
+    r = do("E[Y | do(X=1)]", make(hostile), adjust=["Z"], ci=0.9, bootstrap=100, seed=1)
+    want = do("E[Y | do(X=1)]", oracle, adjust=["Z"], ci=0.9, bootstrap=100, seed=1)
+    assert r.value == pytest.approx(want.value, rel=1e-9)
+    assert r.ci == pytest.approx(want.ci, rel=1e-6)
+    assert any("2 rows with an infinite value" in w for w in r.warnings)
+
+
+def test_dask_leaves_inf_out_and_does_not_overflow(dd):
+    _check_hostile(lambda df: dd.from_pandas(df, npartitions=3))
+
+
+def test_spark_leaves_inf_out_and_does_not_overflow(spark):
+    _check_hostile(lambda df: _to_spark(spark, df))

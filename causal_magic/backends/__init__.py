@@ -26,8 +26,9 @@ Python objects already, as in pandas and pyarrow) and the functions
 
 * ``columns(data) -> list[str]``;
 * ``schema_kind(data, col) -> str`` (from the schema, reading no rows);
-* ``count_table(data, by, value) -> CountTable`` (usually the engine's
-  group-by handed to :func:`.core.table_from_groups`);
+* ``count_table(data, by, value, scale=1.0) -> CountTable`` (usually the
+  engine's group-by handed to :func:`.core.table_from_groups`; ``±inf``
+  values count as ``ninf``, squares are of ``value * scale``);
 * ``local_frame(data, cols) -> pandas.DataFrame`` if ``IN_MEMORY``, else
   ``moments(data, keys, nums, pairs) -> (small frame, rows before dropping)``;
 
@@ -45,11 +46,19 @@ from types import ModuleType
 
 import pandas as pd
 
-from .core import CountTable, UnknownColumnError, unknown_column_message
+from .core import (
+    CountTable,
+    DataShapeError,
+    UnknownColumnError,
+    check_unique_columns,
+    square_scale,
+    unknown_column_message,
+)
 
 __all__ = [
     "ENGINES",
     "CountTable",
+    "DataShapeError",
     "UnknownColumnError",
     "columns_of",
     "count_table",
@@ -82,9 +91,22 @@ def engine_of(data: object) -> str | None:
     return None
 
 
+#: Type names of one-column objects (a Series, an Arrow array): refused with a hint.
+_ONE_COLUMN = ("Series", "Array", "ChunkedArray", "Column")
+
+
 def _engine(data: object) -> ModuleType:
     """The module of this package that knows ``data``'s engine; TypeError if none does."""
     engine = engine_of(data)
+    kind = type(data).__name__
+    if engine is not None and kind.endswith(_ONE_COLUMN):
+        name = getattr(data, "name", None) or getattr(data, "_name", None)
+        called = f" ({name!r})" if isinstance(name, str) and name else ""
+        raise TypeError(
+            f"--data must be a table with one column per variable, got a {ENGINES[engine][1]} "
+            f"{kind}{called}: one column cannot hold the treatment and the outcome. Pass the "
+            "DataFrame it came from, or join the columns, e.g. pd.concat([x, y], axis=1)"
+        )
     if engine is None:
         names = [name for _, name in ENGINES.values()]
         listed = ", ".join(names[:-1]) + " or " + names[-1]
@@ -93,8 +115,14 @@ def _engine(data: object) -> ModuleType:
 
 
 def columns_of(data: object) -> list[str]:
-    """Column names of a table of any supported engine."""
-    return _engine(data).columns(data)
+    """Column names (as text) of a table of any supported engine; refuses repeated names.
+
+    Non-text labels (``df.columns = [0, 1]``) are named by their text: the
+    column ``1`` is the variable ``1`` of a graph or query.
+    """
+    names = _engine(data).columns(data)
+    check_unique_columns(names)
+    return names
 
 
 def _check_columns(data: object, wanted: list[str]) -> None:
@@ -114,11 +142,21 @@ def count_table(data: object, by: list[str], value: str | None = None) -> CountT
     >>> t = count_table(pd.DataFrame({"x": ["b", "a", "b", None]}), ["x"])
     >>> t.levels["x"], t.n.tolist(), t.n_dropped
     (('a', 'b'), [1, 2], 1)
+
+    With a ``value``, rows where it is missing are dropped (``n_dropped``)
+    and rows where it is ``±inf`` left out and counted apart
+    (``n_nonfinite``); values so large that their squares would overflow
+    have their squares summed scaled (``ysq_scale``), in a second pass for
+    the engines that keep their rows.
     """
     by = list(dict.fromkeys(by))
     engine = _engine(data)
     _check_columns(data, by + ([value] if value else []))
-    return engine.count_table(data, by, value)
+    table = engine.count_table(data, by, value)
+    scale = square_scale(table.y_abs_max)
+    if value is not None and scale != table.ysq_scale:  # squares overflowed: sum them scaled
+        table = engine.count_table(data, by, value, scale=scale)
+    return table
 
 
 def schema_kind(data: object, col: str) -> str:
@@ -147,20 +185,29 @@ def local_frame(data: object, cols: list[str]) -> pd.DataFrame:
     return engine.local_frame(data, cols)
 
 
-def moments(data: object, keys: list[str], nums: list[str]) -> tuple[pd.DataFrame, int]:
+def moments(
+    data: object, keys: list[str], nums: list[str]
+) -> tuple[pd.DataFrame, int, int, dict[str, int]]:
     """Per cell of ``keys``: ``n``, ``s{i}`` = Σ x_i and ``q{i}_{j}`` = Σ x_i x_j (i ≤ j).
 
-    ``x_i`` is the numeric column ``nums[i]``.  Rows with a missing value in
-    any used column are left out (the second value counts them); the numeric
-    columns are shifted by their means first (one more pass), so that the
-    within-cell sums of squares do not cancel catastrophically.  Only the
-    small table comes back to Python.  For engines that keep their rows
-    (see :func:`in_memory`); a pandas or pyarrow table raises ``TypeError``.
+    ``x_i`` is the numeric column ``nums[i]``, shifted by its mean (so that
+    the within-cell sums of squares do not cancel catastrophically) and, when
+    its values are so large that their squares would overflow, scaled by a
+    power of two: the sums are those of a linear transform of each column,
+    which leaves correlations as they are.  Rows with a missing value in any
+    used column are left out (the second value counts them), and so are rows
+    where a numeric column is ``±inf`` (the third value counts them; the
+    fourth says per column how many).  Only the small table comes back to
+    Python.  For engines that keep their rows (see :func:`in_memory`); a
+    pandas or pyarrow table raises ``TypeError``.
     """
     engine = _engine(data)
     if engine.IN_MEMORY:
         raise TypeError(f"{engine_of(data)} rows are in memory; use local_frame()")
     pairs = [(i, j) for i in range(len(nums)) for j in range(i, len(nums))]
-    small, n_all = engine.moments(data, keys, nums, pairs)
+    small, n_all, n_ok, infs = engine.moments(data, keys, nums, pairs)
     small = small.reset_index(drop=True)
-    return small, int(n_all - small["n"].sum())
+    n_used = int(small["n"].sum())
+    n_ok = n_used if n_ok is None else int(n_ok)
+    nonfinite = {c: k for c, k in zip(nums, infs, strict=False) if k}
+    return small, int(n_all - n_ok), int(n_ok - n_used), nonfinite

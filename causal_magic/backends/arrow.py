@@ -27,7 +27,7 @@ def local_frame(table, cols: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: table[c].to_pylist() for c in cols})
 
 
-def count_table(table, by: list[str], value: str | None) -> CountTable:
+def count_table(table, by: list[str], value: str | None, scale: float = 1.0) -> CountTable:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -41,14 +41,30 @@ def count_table(table, by: list[str], value: str | None) -> CountTable:
             kinds[c] = kind_from_type_name(str(cols[c].type))
     aggs = [([], "count_all")]
     if value is not None:
-        y = pc.cast(table[value], pa.float64())
-        y = pc.if_else(pc.is_nan(y), pa.scalar(None, pa.float64()), y)
+        raw = pc.cast(table[value], pa.float64())
+        y = pc.if_else(pc.is_finite(raw), raw, pa.scalar(None, pa.float64()))
+        ys = pc.multiply(y, scale)
         cols["__y"] = y
-        cols["__y2"] = pc.multiply(y, y)
-        aggs += [("__y", "count"), ("__y", "sum"), ("__y2", "sum")]
+        cols["__y2"] = pc.multiply(ys, ys)
+        cols["__inf"] = pc.cast(pc.is_inf(raw), pa.int64())
+        cols["__abs"] = pc.abs(y)
+        aggs += [
+            ("__y", "count"),
+            ("__y", "sum"),
+            ("__y2", "sum"),
+            ("__inf", "sum"),
+            ("__abs", "max"),
+        ]
     t = pa.table(cols)
     out = t.group_by(by, use_threads=True).aggregate(aggs)
-    names = {"count_all": "n", "__y_count": "ny", "__y_sum": "sum", "__y2_sum": "sumsq"}
+    names = {
+        "count_all": "n",
+        "__y_count": "ny",
+        "__y_sum": "sum",
+        "__y2_sum": "sumsq",
+        "__inf_sum": "ninf",
+        "__abs_max": "ymax",
+    }
     out = out.rename_columns([names.get(c, c) for c in out.column_names])
     small = pd.DataFrame({c: out[c].to_pylist() for c in out.column_names})
-    return table_from_groups(small, by, value, kinds, "pyarrow")
+    return table_from_groups(small, by, value, kinds, "pyarrow", scale)

@@ -20,14 +20,48 @@ import pandas as pd
 from ..hints import suggest
 
 __all__ = [
+    "BIG",
     "CountTable",
+    "DataShapeError",
     "UnknownColumnError",
+    "centred_scale",
     "finish_table",
     "kind_from_type_name",
     "kind_of_values",
+    "mixed_spellings",
+    "spellings_message",
+    "square_scale",
     "table_from_groups",
     "unknown_column_message",
 ]
+
+
+class DataShapeError(ValueError):
+    """The table cannot be read by column name: duplicated names, or not a table at all."""
+
+
+def check_unique_columns(names: list[str]) -> None:
+    """Refuse a table whose column names repeat (after ``str``), naming the repeated ones.
+
+    Two columns called ``Y`` (or a column ``1`` next to a column ``"1"``)
+    make every name in a query ambiguous: which one did the user mean?
+
+    >>> try:
+    ...     check_unique_columns(["A", "B", "A"])
+    ... except DataShapeError as e:
+    ...     print(str(e)[:52])
+    the data has duplicate column names: 'A' (2 columns)
+    """
+    seen: dict[str, int] = {}
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+    dup = [f"{n!r} ({k} columns)" for n, k in seen.items() if k > 1]
+    if dup:
+        shown = ", ".join(dup[:10]) + (f" and {len(dup) - 10} more" if len(dup) > 10 else "")
+        raise DataShapeError(
+            f"the data has duplicate column names: {shown}; rename them, e.g. "
+            "df.columns = [...], or drop one (df.loc[:, ~df.columns.duplicated()])"
+        )
 
 
 class UnknownColumnError(KeyError):
@@ -46,7 +80,11 @@ class CountTable:
     as plain Python scalars); ``kinds`` say what each column holds
     (``"bool"``, ``"int"``, ``"float"``, ``"string"`` or ``"other"``).  With a
     ``value_column`` (a numeric outcome), ``ysum``/``ysumsq`` are its sum and
-    sum of squares per cell.
+    sum of squares per cell; rows whose value is ``±inf`` are left out and
+    counted in ``n_nonfinite`` (not in ``n_dropped``, which counts missing
+    values).  ``ysumsq`` is ``Σ (y · ysq_scale)²``: for values beyond
+    :data:`BIG` the squares are summed scaled by a power of two (exact), so
+    that they do not overflow; ``y_abs_max`` is the largest ``|y|`` used.
     """
 
     columns: tuple[str, ...]
@@ -59,6 +97,9 @@ class CountTable:
     value_column: str | None = None
     ysum: np.ndarray | None = None
     ysumsq: np.ndarray | None = None
+    n_nonfinite: int = 0
+    ysq_scale: float = 1.0
+    y_abs_max: float = 0.0
 
     @property
     def n_used(self) -> int:
@@ -86,7 +127,64 @@ def unknown_column_message(name: str, have: list[str]) -> str:
     return f"{name!r} is not a column of the data{more} (columns: {shown})"
 
 
+#: Values whose square could overflow a float (sums of squares are scaled beyond it,
+#: and below its inverse, where squares would underflow to 0).
+BIG = 2.0**500
+
+
+def square_scale(abs_max: float) -> float:
+    """A power of two ``s`` with ``|y| · s`` near 1 when ``abs_max`` is beyond ``BIG`` or below
+    ``1 / BIG`` (squares would overflow or underflow), else 1.
+
+    >>> square_scale(3.0), square_scale(1e200) * 1e200 <= 1, square_scale(1e-200) * 1e-200 >= 0.5
+    (1.0, True, True)
+    """
+    if not np.isfinite(abs_max) or not (abs_max > BIG or 0 < abs_max < 1 / BIG):
+        return 1.0
+    return float(2.0 ** -min(max(int(np.frexp(abs_max)[1]), -1000), 1000))
+
+
+def centred_scale(abs_max: float | None) -> float:
+    """The factor for values centred on their mean: ``|x - mean| <= 2 abs_max`` stays squarable.
+
+    >>> centred_scale(None), centred_scale(1e300) * 1e300 <= 0.5
+    (1.0, True)
+    """
+    return square_scale(float(abs_max or 0.0)) / (2.0 if abs_max and abs_max > BIG else 1.0)
+
+
 # -- column kinds ------------------------------------------------------------------
+
+
+def mixed_spellings(levels) -> list[tuple]:
+    """Pairs of distinct levels that read the same (``1`` and ``"1"``), first seen first.
+
+    A column holding both counts them as two values and splits their rows;
+    the callers refuse such a column, naming both spellings.
+
+    >>> mixed_spellings((1, "1", 2, "a"))
+    [(1, '1')]
+    """
+    first: dict[str, object] = {}
+    out = []
+    for v in levels:
+        key = str(v)
+        if key in first and first[key] is not v and type(first[key]) is not type(v):
+            out.append((first[key], v))
+        else:
+            first.setdefault(key, v)
+    return out
+
+
+def spellings_message(column: str, pairs: list[tuple]) -> str:
+    """Column ``column`` mixes ``1`` (int) and ``'1'`` (str): what goes wrong, what to do."""
+    a, b = pairs[0]
+    more = f" (and {len(pairs) - 1} more such pairs)" if len(pairs) > 1 else ""
+    return (
+        f"column {column!r} mixes {a!r} ({type(a).__name__}) and {b!r} ({type(b).__name__}){more}: "
+        "they would count as two different values and split the rows between them. Make the "
+        f"column one type first, e.g. df[{column!r}] = df[{column!r}].astype(str)"
+    )
 
 
 def kind_of_values(values) -> str:
@@ -141,7 +239,17 @@ _AS_KIND = {"int": int, "float": float, "bool": bool}
 
 
 def finish_table(
-    columns, level_lists, kinds, cell_codes, n, n_dropped, engine, value_column, ysum, ysumsq
+    columns,
+    level_lists,
+    kinds,
+    cell_codes,
+    n,
+    n_dropped,
+    engine,
+    value_column,
+    ysum,
+    ysumsq,
+    **value_facts,
 ) -> CountTable:
     """Drop empty cells and unused levels, sort levels, pack a CountTable.
 
@@ -182,18 +290,25 @@ def finish_table(
         value_column,
         None if ysum is None else ysum.astype(float),
         None if ysumsq is None else ysumsq.astype(float),
+        **value_facts,
     )
 
 
 def table_from_groups(
-    small: pd.DataFrame, by: list[str], value: str | None, kinds: dict[str, str], engine: str
+    small: pd.DataFrame,
+    by: list[str],
+    value: str | None,
+    kinds: dict[str, str],
+    engine: str,
+    ysq_scale: float = 1.0,
 ) -> CountTable:
     """Turn an engine's small group-by result into a CountTable.
 
     ``small`` has the key columns and ``n`` (rows per group), and with a
-    ``value`` also ``ny`` (rows with a value), ``sum`` and ``sumsq``.  Engines
-    keep null keys as groups; they are dropped (and counted) here, as are
-    rows whose value is missing.
+    ``value`` also ``ny`` (rows with a finite value), ``ninf`` (rows with
+    ``±inf``), ``ymax`` (largest ``|y|``), ``sum`` and ``sumsq`` (of the value
+    times ``ysq_scale``, squared).  Engines keep null keys as groups; they are
+    dropped (and counted) here, as are rows whose value is missing or infinite.
     """
     small = small.reset_index(drop=True)
     n = small["n"].to_numpy(dtype=np.int64)
@@ -203,12 +318,16 @@ def table_from_groups(
     n_dropped = int(n[key_missing].sum())
     small = small[~key_missing].reset_index(drop=True)
     ysum = ysumsq = None
+    facts: dict = {}
     if value is not None:
         ny = small["ny"].fillna(0).to_numpy(dtype=np.int64)
-        n_dropped += int((small["n"].to_numpy(dtype=np.int64) - ny).sum())
+        ninf = int(small["ninf"].fillna(0).sum())
+        n_dropped += int((small["n"].to_numpy(dtype=np.int64) - ny).sum()) - ninf
         small["n"] = ny
         ysum = small["sum"].fillna(0).to_numpy(dtype=float)
         ysumsq = small["sumsq"].fillna(0).to_numpy(dtype=float)
+        ymax = small["ymax"].astype(float).max() if len(small) else 0.0
+        facts = dict(n_nonfinite=ninf, ysq_scale=ysq_scale, y_abs_max=float(np.nan_to_num(ymax)))
     n = small["n"].to_numpy(dtype=np.int64)
     codes_cols, level_lists, kinds_out = [], [], {}
     for c in by:
@@ -223,5 +342,5 @@ def table_from_groups(
         kinds_out[c] = kind
     cell_codes = np.stack(codes_cols, axis=1) if by else np.zeros((len(n), 0), dtype=np.int64)
     return finish_table(
-        by, level_lists, kinds_out, cell_codes, n, n_dropped, engine, value, ysum, ysumsq
+        by, level_lists, kinds_out, cell_codes, n, n_dropped, engine, value, ysum, ysumsq, **facts
     )

@@ -33,6 +33,7 @@ from .bounds_section import (
     sensitivity_html,
     sensitivity_text,
 )
+from .caps import MAX_COLUMNS, MAX_ITEMS, MAX_ROWS, clip, more_html, more_text
 from .worked_formula import MAX_TERMS, formula_lines, html_of, num, short_value, tex_of
 
 if TYPE_CHECKING:
@@ -98,25 +99,34 @@ def _rows(tbl):
 
 
 def _query_html(text: str, r: DoResult) -> str:
-    """The query with the treatment and outcome names coloured."""
-    out = _e(text)
+    """The query with the treatment and outcome names coloured.
+
+    The names are found in the query's *text* in one pass, and the text
+    between and inside the hits is escaped as it is copied: nothing is ever
+    substituted inside markup this function produced, so a variable named
+    ``class``, ``span`` or ``b`` colours its own occurrences and nothing else.
+    """
     terms = [p.term for p in r.parts] if r.parts else [r.term]
-    names = set()
+    roles: dict[str, str] = {}
     for t in terms:
         if t is None:
             continue
-        names |= {("x", n) for n, _ in t.interventions} | {("y", t.outcome)}
+        for n, _ in t.interventions:
+            roles.setdefault(str(n), "x")
+        roles.setdefault(str(t.outcome), "y")
     # colour whole-word occurrences only of simple names (quoted ones stay plain)
-    for role, n in sorted(names, key=lambda rn: -len(rn[1])):
-        en = _e(n)
-        if not re.fullmatch(r"[\w.]+", n):
-            continue
-        out = re.sub(
-            rf"(?<![\w.]){re.escape(en)}(?=\s*=|\s*[|)\]])",
-            f'<span class="cm-{role}">{en}</span>',
-            out,
-        )
-    return out
+    names = sorted((n for n in roles if re.fullmatch(r"[\w.]+", n)), key=lambda n: -len(n))
+    if not names:
+        return _e(text)
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, names)) + r")(?=\s*=|\s*[|)\]])")
+    out, at = [], 0
+    for m in pattern.finditer(text):
+        name = m.group(1)
+        out.append(_e(text[at : m.start()]))
+        out.append(f'<span class="cm-{roles[name]}">{_e(name)}</span>')
+        at = m.end()
+    out.append(_e(text[at:]))
+    return "".join(out)
 
 
 def _formula_html(r: DoResult) -> str:
@@ -134,22 +144,27 @@ def _formula_html(r: DoResult) -> str:
 
 
 def _table_html(r: DoResult) -> str:
+    """The strata table: its first :data:`~.caps.MAX_ROWS` rows; the whole is ``result.table``."""
     tbl = r.table
     if tbl is None or not len(tbl):
         return ""
-    head = "".join(f"<th>{_e(c)}</th>" for c in tbl.columns)
+    columns = list(tbl.columns[:MAX_COLUMNS])
+    head = "".join(f"<th>{_e(clip(c))}</th>" for c in columns)
+    if len(tbl.columns) > MAX_COLUMNS:
+        head += f"<th>… {len(tbl.columns) - MAX_COLUMNS:,} more columns</th>"
     body = []
-    for row in _rows(tbl):
+    for row in _rows(tbl.iloc[:MAX_ROWS, :MAX_COLUMNS]):
         cells = []
-        for c in tbl.columns:
+        for c in columns:
             v = row[c]
             text = num(v) if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
-            cells.append(f"<td>{_e(text)}</td>")
+            cells.append(f"<td>{_e(clip(text))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     what = "front-door terms" if r.method == "frontdoor" else "strata"
+    body.append(more_html(len(tbl) - MAX_ROWS, what, "result.table", len(columns)))
     opened = " open" if len(tbl) <= MAX_TERMS and len(tbl.columns) <= 9 else ""
     return (
-        f"<details{opened}><summary>{len(tbl)} {what} (result.table)</summary>"
+        f"<details{opened}><summary>{len(tbl):,} {what} (result.table)</summary>"
         f'<table class="cm-strata"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></details>"
     )
@@ -179,13 +194,15 @@ def _why_html(r: DoResult) -> str:
 def _distribution_html(r: DoResult) -> str:
     ci = r.details.ci_distribution or {}
     rows = []
-    for lv, p in (r.distribution or {}).items():
+    dist = list((r.distribution or {}).items())
+    for lv, p in dist[:MAX_ROWS]:
         nv = (r.naive_distribution or {}).get(lv)
         ci_text = f"[{num(ci[lv][0])}, {num(ci[lv][1])}]" if lv in ci else ""
         rows.append(
-            f"<tr><td>{_e(short_value(lv))}</td><td><b>{num(p)}</b></td><td>{num(nv)}</td>"
+            f"<tr><td>{_e(clip(short_value(lv)))}</td><td><b>{num(p)}</b></td><td>{num(nv)}</td>"
             f"<td>{_signed(None if nv is None else p - nv)}</td><td>{_e(ci_text)}</td></tr>"
         )
+    rows.append(more_html(len(dist) - MAX_ROWS, "values", "result.distribution", 5))
     ci_head = f"{round(r.ci_level * 100)}% CI" if ci else ""
     return (
         '<table class="cm-strata"><thead><tr><th>value</th><th>P(y | do(x))</th>'
@@ -229,7 +246,9 @@ def _numbers_html(r: DoResult) -> str:
 def _warnings_html(r: DoResult) -> str:
     if not r.warnings:
         return ""
-    items = "".join(f"<li>{_e(w)}</li>" for w in r.warnings)
+    items = "".join(f"<li>{_e(clip(w))}</li>" for w in r.warnings[:MAX_ITEMS])
+    more = more_text(len(r.warnings) - MAX_ITEMS, "warnings", "result.warnings")
+    items += f"<li>{_e(more)}</li>" if more else ""
     return f'<div class="cm-warnings" role="note"><b>⚠ check</b><ul>{items}</ul></div>'
 
 
@@ -320,7 +339,10 @@ def _tex_aligned_rows(r: DoResult) -> str:
     if not lines:
         text = tex_name(r.query)
         if r.distribution:
-            vals = ", ".join(f"{tex_name(k)}: {num(v)}" for k, v in r.distribution.items())
+            dist = list(r.distribution.items())
+            vals = ", ".join(f"{tex_name(clip(k))}: {num(v)}" for k, v in dist[:MAX_ROWS])
+            if len(dist) > MAX_ROWS:
+                vals += rf", \ldots\text{{ ({len(dist) - MAX_ROWS:,} more)}}"
             return text + r" &= \{" + vals + r"\}"
         return text + " &= " + num(r.value).replace("−", "-")
     out = []
@@ -339,7 +361,10 @@ def render_text(r: DoResult) -> str:
     if r.value is not None:
         head += num(r.value).replace("−", "-")
     elif r.distribution is not None:
-        head += "{" + ", ".join(f"{k}: {num(v)}" for k, v in r.distribution.items()) + "}"
+        dist = list(r.distribution.items())
+        head += "{" + ", ".join(f"{clip(k)}: {num(v)}" for k, v in dist[:MAX_ROWS])
+        head += f", ... {len(dist) - MAX_ROWS:,} more" if len(dist) > MAX_ROWS else ""
+        head += "}"
     elif r.bounds is not None:
         head = f"{r.query} in {interval_text(r.bounds_info)} (not identified: bounds)"
     if r.ci is not None:
@@ -368,5 +393,7 @@ def render_text(r: DoResult) -> str:
         + (f" ({r.n_dropped_missing:,} dropped)" if r.n_dropped_missing else "")
     )
     lines += sensitivity_text(r) + bounds_text(r)
-    lines += [f"  ! {w}" for w in r.warnings]
+    lines += [f"  ! {clip(w)}" for w in r.warnings[:MAX_ITEMS]]
+    more = more_text(len(r.warnings) - MAX_ITEMS, "warnings", "result.warnings")
+    lines += [f"  ! {more}"] if more else []
     return "\n".join(lines).replace("−", "-")

@@ -22,6 +22,8 @@ import html
 import math
 from typing import Any, Protocol
 
+from .caps import MAX_ITEMS, MAX_ROWS, clip, more_html, more_text
+
 __all__ = ["ComparisonLike", "FitLike", "render_compare_html", "render_fit_html"]
 
 
@@ -133,8 +135,21 @@ def _rows(df) -> list[dict]:
     return [{c: v[i] for c, v in cols.items()} for i in range(len(df))]
 
 
+def _shown(df):
+    """The rows a card shows: every contradicted row first (up to the cap), then the others."""
+    if len(df) <= MAX_ROWS:
+        return df
+    bad = df[df["rejected"]] if "rejected" in df else df.iloc[:0]
+    rest = df[~df["rejected"]] if "rejected" in df else df
+    return df.loc[bad.index[:MAX_ROWS].append(rest.index[: max(MAX_ROWS - len(bad), 0)])]
+
+
 def _table(df, extra: tuple[str, ...] = (), with_tests: bool = True) -> str:
-    """The tests table; rejected rows marked (class and a word, not colour alone)."""
+    """The tests table; rejected rows marked (class and a word, not colour alone).
+
+    At most :data:`~.caps.MAX_ROWS` rows, contradicted ones first; a last row
+    says how many more there are (all in ``result.table``).
+    """
     head = ["implication", *extra]
     if with_tests:
         head += ["test", "statistic", "dof", "p", "p adjusted", "effect", "n", "verdict", "note"]
@@ -143,10 +158,10 @@ def _table(df, extra: tuple[str, ...] = (), with_tests: bool = True) -> str:
         f'<th class="cm-text">{_e(h)}</th>' if h in text_cols else f"<th>{_e(h)}</th>" for h in head
     )
     out = [f"<thead><tr>{ths}</tr></thead><tbody>"]
-    for r in _rows(df):
+    for r in _rows(_shown(df)):
         cls = ' class="cm-rejected"' if r["rejected"] else ""
         cells = [f'<td class="cm-claim">{_claim(r["independence"])}</td>']
-        cells += [f'<td class="cm-text">{_e(r[c])}</td>' for c in extra]
+        cells += [f'<td class="cm-text">{_e(clip(r[c]))}</td>' for c in extra]
         if with_tests:
             if r["rejected"]:
                 verdict = '<span class="cm-bad">contradicted</span>'
@@ -167,9 +182,10 @@ def _table(df, extra: tuple[str, ...] = (), with_tests: bool = True) -> str:
                 f'<td class="cm-num">{eff or "—"}</td>',
                 f'<td class="cm-num">{n_text}</td>',
                 f'<td class="cm-text cm-verdict-cell">{verdict}</td>',
-                f'<td class="cm-text">{_e(r["note"])}</td>',
+                f'<td class="cm-text">{_e(clip(r["note"]))}</td>',
             ]
         out.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    out.append(more_html(len(df) - MAX_ROWS, "rows", "result.table", len(head)))
     out.append("</tbody>")
     return f'<table class="cm-tests">{"".join(out)}</table>'
 
@@ -177,7 +193,9 @@ def _table(df, extra: tuple[str, ...] = (), with_tests: bool = True) -> str:
 def _list(items: list[str], cls: str, title: str) -> str:
     if not items:
         return ""
-    lis = "".join(f"<li>{_e(i)}</li>" for i in items)
+    lis = "".join(f"<li>{_e(clip(i))}</li>" for i in items[:MAX_ITEMS])
+    more = more_text(len(items) - MAX_ITEMS, "of these", "the result object")
+    lis += f"<li>{_e(more)}</li>" if more else ""
     return f'<div class="{cls}" role="note"><b>{_e(title)}</b><ul>{lis}</ul></div>'
 
 

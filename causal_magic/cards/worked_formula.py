@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..formula import Prob, Product, Ratio, Sum, tex_name, to_latex, to_text
 from ..query import Term, Value, format_name, format_value
+from .caps import clip
 
 if TYPE_CHECKING:
     from ..estimate.result import DoResult
@@ -75,8 +76,8 @@ def num(v: float | None, digits: int = 3) -> str:
 
 
 def short_value(v: object) -> str:
-    """A column value in a formula (short form: just the value)."""
-    return format_name(str(v)) if isinstance(v, str) else str(v)
+    """A column value in a formula (short form: just the value; a huge one cut short)."""
+    return clip(format_name(str(v)) if isinstance(v, str) else str(v))
 
 
 def _count(v: float) -> str:
@@ -120,7 +121,7 @@ def _name(n: object) -> Bit:
 def _value(v: object) -> Bit:
     if isinstance(v, numbers.Number) and not isinstance(v, bool):
         return _lit(short_value(v))
-    return Bit(short_value(v), tex_name(v))
+    return Bit(short_value(v), tex_name(clip(v)))
 
 
 def _query_value(v: Value) -> Bit:
@@ -136,7 +137,7 @@ def _assign(n: object, value: Bit) -> Line:
 def _column_assign(n: object, v: object) -> Line:
     """``Gear=Fancy`` with the column's value, as messages write it."""
     value = _value(v)
-    return _assign(n, Bit(format_value(v), value.tex))
+    return _assign(n, Bit(clip(format_value(v)), value.tex))
 
 
 def _joined(parts: Iterable[Line], sep: Bit) -> Line:
@@ -283,11 +284,15 @@ def _frontdoor_leaf(kind: str, r: DoResult) -> Callable:
     return leaf
 
 
-def _top_children(r: DoResult) -> list[tuple]:
+def _top_children(r: DoResult, limit: int) -> tuple[list[tuple], int]:
+    """The first ``limit`` terms of the outer sum (with their values), and how many there are."""
     d = r.details
     if r.method == "frontdoor":
-        return [(m, dict(zip(r.frontdoor_set, m.values, strict=True))) for m in d.mediators]
-    return [(s, dict(zip(d.strata_vars, s.values, strict=True))) for s in d.strata]
+        terms, names = d.mediators, r.frontdoor_set
+    else:
+        terms, names = d.strata, d.strata_vars
+    shown = [(t, dict(zip(names, t.values, strict=True))) for t in terms[:limit]]
+    return shown, len(terms)
 
 
 def _inner_children(r: DoResult) -> Callable:
@@ -299,11 +304,12 @@ def _inner_children(r: DoResult) -> Callable:
     return children
 
 
-def _truncated(terms: list[Line]) -> Line:
-    extra = len(terms) - MAX_TERMS
+def _truncated(terms: list[Line], total: int) -> Line:
+    """The first :data:`MAX_TERMS` of ``total`` terms (only those are written), then "… more"."""
+    extra = total - MAX_TERMS
     tail = []
     if extra > 0:
-        text = f"… ({extra} more strata: see result.table)"
+        text = f"… ({extra:,} more strata: see result.table)"
         tex = rf"\ldots  ({extra} \text{{more strata}}: \text{{see result.table}})"
         tail = [[Bit(text, tex)]]
     return _joined(terms[:MAX_TERMS] + tail, _PLUS)
@@ -325,9 +331,12 @@ def _numbered_lines(r: DoResult, labels: _Labels) -> list[Line]:
         _Walk(make_leaf("counts", r), _SPACED_TIMES, children),
         _Walk(make_leaf("numbers", r), _TIMES, children),
     ]
-    top = _top_children(r)
+    shown, total = _top_children(r, MAX_TERMS)  # writing 100,000 unshown terms took minutes
     return [
-        _truncated([_write(expr.term, w, (obj,), _in_sum_order(a, expr.over)) for obj, a in top])
+        _truncated(
+            [_write(expr.term, w, (obj,), _in_sum_order(a, expr.over)) for obj, a in shown],
+            total,
+        )
         for w in walks
     ]
 

@@ -70,6 +70,7 @@ from .validate import (
     check_counts,
     check_names,
     check_numeric_outcome,
+    check_spellings,
     check_strata_columns,
     check_table,
     graph_warnings,
@@ -154,11 +155,7 @@ def do(
     N0 = table.n.astype(float)[None, :]
     Y0 = None if table.ysum is None else table.ysum[None, :]
     parts = [term_result(c, shown_name, N0, Y0) for c in calcs]
-    if table.n_dropped:
-        warnings.append(
-            f"{table.n_dropped:,} rows with a missing value in {', '.join(used)} "
-            f"were dropped ({table.n_used:,} rows used)"
-        )
+    warnings += _rows_left_out(table, used)
     if q.right is None:
         result = parts[0]
         result.warnings = warnings + result.warnings
@@ -170,6 +167,23 @@ def do(
         add_interval(result, calcs, table, ci, bootstrap, seed, q.op)
     again = partial(do, data=data, dag=G, adjust=adjust_t, ci=ci, bootstrap=bootstrap, seed=seed)
     return with_extras(result, bounds, sensitivity, q, table, partial(again, positivity=positivity))
+
+
+def _rows_left_out(table, used: list[str]) -> list[str]:
+    """Warnings for the rows the count table could not use (never dropped silently)."""
+    out = []
+    if table.n_nonfinite:
+        out.append(
+            f"{table.n_nonfinite:,} {'row' if table.n_nonfinite == 1 else 'rows'} with an "
+            f"infinite value (±inf) in {used[-1]} left out: a mean cannot use them (fix or "
+            "drop them to silence this)"
+        )
+    if table.n_dropped:
+        out.append(
+            f"{table.n_dropped:,} rows with a missing value in {', '.join(used)} "
+            f"were dropped ({table.n_used:,} rows used)"
+        )
+    return out
 
 
 def bounds(
@@ -222,6 +236,7 @@ def _count(data: object, plans: list[Plan], value_col: str | None) -> tuple[Coun
     check_numeric_outcome(data, value_col)
     table = count_table(data, keys, value=value_col)
     check_counts(table, keys, value_col)
+    check_spellings(table, keys)
     for p in plans:
         check_strata_columns(table, p.strata_columns)
     return table, keys + ([value_col] if value_col else [])

@@ -32,8 +32,9 @@ def resample(
     numeric = table.ysum is not None
     if numeric:
         mean = table.ysum / n
-        var = np.maximum(table.ysumsq / n - mean**2, 0.0)
-        sd = np.sqrt(var * n / np.maximum(n - 1, 1))  # cell sample sd
+        s = table.ysq_scale  # ysumsq is Σ (y·s)²: the variance is taken in those units
+        var = np.maximum(table.ysumsq / n - (mean * s) ** 2, 0.0)
+        sd = np.sqrt(var * n / np.maximum(n - 1, 1)) / s  # cell sample sd
     chunk = max(1, min(B, 4_000_000 // max(C, 1)))
     out, excluded = [], 0
     done = 0

@@ -43,6 +43,13 @@ def _group_ids(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Compact ids of distinct rows of ``codes`` (C, k) and the distinct rows."""
     if codes.shape[1] == 0:
         return np.zeros(len(codes), dtype=np.int64), np.zeros((1, 0), dtype=np.int64)
+    radices = codes.max(axis=0).astype(np.int64) + 1 if len(codes) else None
+    if radices is not None and float(np.prod(radices.astype(float))) < 2.0**62:
+        # one integer per row (mixed radix): a 1-D unique, far faster than unique(axis=0)
+        key = np.ravel_multi_index(tuple(codes.T), tuple(radices.tolist()))
+        ukey, inv = np.unique(key, return_inverse=True)
+        uniq = np.stack(np.unravel_index(ukey, tuple(radices.tolist())), axis=1).astype(np.int64)
+        return inv.reshape(-1).astype(np.int64), uniq
     uniq, inv = np.unique(codes, axis=0, return_inverse=True)
     return inv.reshape(-1).astype(np.int64), uniq
 

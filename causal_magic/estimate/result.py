@@ -13,6 +13,7 @@ for type checking, so the import runs one way: result -> card.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -31,6 +32,7 @@ __all__ = [
     "MediatorTerm",
     "NotIdentifiableError",
     "PositivityError",
+    "StrataView",
     "Stratum",
     "UnknownValueError",
 ]
@@ -109,6 +111,39 @@ class MediatorTerm:
     inner: tuple[InnerTerm, ...]
 
 
+class StrataView(Sequence):
+    """The back-door terms as a read-only sequence of :class:`Stratum`, each made when read.
+
+    A query can have 600,000 strata and a card shows eight: building every
+    frozen ``Stratum`` up front cost seconds.  Indexing, slicing, ``len`` and
+    iteration work as on a tuple.
+    """
+
+    def __init__(self, values: list, n: list, weight: list, n_x: list, top: list, ratio: list):
+        self._cols = (values, n, weight, n_x, top, ratio)
+
+    def __len__(self) -> int:
+        return len(self._cols[1])
+
+    def _one(self, i: int) -> Stratum:
+        return Stratum(*(col[i] for col in self._cols))
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple(self._one(k) for k in range(*i.indices(len(self))))
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._one(i)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __repr__(self) -> str:
+        return f"StrataView({len(self)} strata)"
+
+
 @dataclass
 class Computation:
     """Everything the card needs to write one term's formula with its numbers."""
@@ -118,7 +153,7 @@ class Computation:
     x_text: str = ""  # "Gear=Fancy"
     x_values: tuple = ()  # the treatments' column values, in query order
     y_value: object = None  # the outcome's column value, None for E[...] or P(Y | ...)
-    strata: tuple[Stratum, ...] = ()  # back-door terms
+    strata: Sequence[Stratum] = ()  # back-door terms (a StrataView)
     strata_vars: tuple = ()  # the variables whose values ``Stratum.values`` hold
     denominator: int = 0  # rows in the kept strata (back-door)
     mediators: tuple[MediatorTerm, ...] = ()  # front-door terms

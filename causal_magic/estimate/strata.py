@@ -25,7 +25,7 @@ from .result import (
     InnerTerm,
     MediatorTerm,
     PositivityError,
-    Stratum,
+    StrataView,
 )
 from .validate import assign_text, level_values
 
@@ -149,33 +149,64 @@ def _frontdoor_layout(calc: Calc, st: dict, details: Computation):
 # -- back-door ----------------------------------------------------------------------------
 
 
-def _stratum_row(calc: Calc, i: int, values: list, counts: tuple, exact):
-    """One stratum's table row and typed term; ``exact`` accumulated when it still can be."""
+def _z_columns(calc: Calc, rows: np.ndarray) -> dict[str, list]:
+    """The adjustment set's values of the strata ``rows`` (indices into ``calc.srows``)."""
+    out = {}
+    for j, c in enumerate(calc.plan.z):
+        levels = calc.t.levels[c]
+        out[c] = [levels[k] for k in calc.srows[rows, j].tolist()]
+    return out
+
+
+def _exact_sum(top: np.ndarray, n_x: np.ndarray, n: np.ndarray, denom: int) -> Fraction:
+    """``Σ top/n_x · n/denom`` exactly: grouped by ``n_x``, so few Fractions however many strata."""
+    top, n_x, n = (a.astype(np.int64) for a in (top, n_x, n))
+    total = Fraction(0)
+    for d in np.unique(n_x).tolist():
+        total += Fraction(int((top[n_x == d] * n[n_x == d]).sum()), d)
+    return total / int(denom)
+
+
+def _strata_frame(calc: Calc, kept: np.ndarray, counts: tuple, details: Computation):
+    """The strata table (columns vectorised, one row per kept stratum) and the exact value.
+
+    Also fills ``details.strata`` (the typed terms the card writes out).
+    """
     n_s, nx_s, num, denom = counts
-    rec = dict(zip(calc.plan.z, values, strict=True))
-    rec["n"] = int(n_s[i])
-    rec["P(z)"] = n_s[i] / denom
-    rec["n(x, z)"] = int(nx_s[i])
+    n, n_x, num = n_s[kept], nx_s[kept], num[kept]
+    cols: dict[str, object] = dict(_z_columns(calc, kept))
+    cols["n"] = n.astype(np.int64)
+    cols["P(z)"] = n / denom
+    cols["n(x, z)"] = n_x.astype(np.int64)
     top = ratio = None
-    if calc.numeric:
-        rec["sum(y | x, z)"] = top = float(num[i, 0])
-        rec["E[y | x, z]"] = ratio = num[i, 0] / nx_s[i]
-        rec["product"] = rec["E[y | x, z]"] * rec["P(z)"]
-        exact = None
-    elif calc.width == 1:
-        rec["n(y, x, z)"] = top = int(num[i, 0])
-        rec["P(y | x, z)"] = ratio = num[i, 0] / nx_s[i]
-        rec["product"] = rec["P(y | x, z)"] * rec["P(z)"]
-        if exact is not None:
-            exact += Fraction(int(num[i, 0]), int(nx_s[i])) * Fraction(int(n_s[i]), int(denom))
-    else:
-        for j, lv in enumerate(calc.y_levels):
-            rec[f"n(y={lv}, x, z)"] = int(num[i, j])
-        for j, lv in enumerate(calc.y_levels):
-            rec[f"P(y={lv} | x, z)"] = num[i, j] / nx_s[i]
-        exact = None
-    term = Stratum(tuple(values), rec["n"], rec["P(z)"], rec["n(x, z)"], top, ratio)
-    return rec, term, exact
+    exact = None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if calc.numeric:
+            cols["sum(y | x, z)"] = top = num[:, 0].astype(float)
+            cols["E[y | x, z]"] = ratio = num[:, 0] / n_x
+            cols["product"] = ratio * cols["P(z)"]
+        elif calc.width == 1:
+            cols["n(y, x, z)"] = top = num[:, 0].astype(np.int64)
+            cols["P(y | x, z)"] = ratio = num[:, 0] / n_x
+            cols["product"] = ratio * cols["P(z)"]
+            if len(n) and (n_x > 0).all():
+                exact = _exact_sum(top, n_x, n, int(denom))
+        else:
+            for j, lv in enumerate(calc.y_levels):
+                cols[f"n(y={lv}, x, z)"] = num[:, j].astype(np.int64)
+            for j, lv in enumerate(calc.y_levels):
+                cols[f"P(y={lv} | x, z)"] = num[:, j] / n_x
+    k = len(n)
+    zvals = [cols[c] for c in calc.plan.z]
+    details.strata = StrataView(
+        list(zip(*zvals, strict=True)) if zvals else [()] * k,
+        cols["n"].tolist(),
+        cols["P(z)"].tolist(),
+        cols["n(x, z)"].tolist(),
+        [None] * k if top is None else top.tolist(),
+        [None] * k if ratio is None else ratio.tolist(),
+    )
+    return pd.DataFrame(cols), exact
 
 
 def _kept_strata(calc: Calc, n_s, nx_s, warnings: list[str], x_text: str) -> np.ndarray:
@@ -183,21 +214,24 @@ def _kept_strata(calc: Calc, n_s, nx_s, warnings: list[str], x_text: str) -> np.
     keep = n_s > 0
     if calc.positivity != "drop":
         return keep
-    bad = keep & (nx_s == 0)
+    bad = np.flatnonzero(keep & (nx_s == 0))
     plan = calc.plan
-    dropped = [
-        (assign_text(plan.z, level_values(calc.t, plan.z, calc.srows[i])), int(n_s[i]))
-        for i in np.flatnonzero(bad)
-    ]
-    if dropped:
-        lost = sum(n for _, n in dropped)
+    if len(bad):
+        named = [
+            f"{assign_text(plan.z, level_values(calc.t, plan.z, calc.srows[i]))} "
+            f"({int(n_s[i])} rows)"
+            for i in bad[:5]
+        ]
         warnings.append(
-            f"POSITIVITY: {len(dropped)} strata with no row at {x_text} were "
-            f"dropped ({lost} rows: "
-            + "; ".join(f"{s} ({n} rows)" for s, n in dropped[:5])
+            f"POSITIVITY: {len(bad)} strata with no row at {x_text} were "
+            f"dropped ({int(n_s[bad].sum())} rows: "
+            + "; ".join(named)
+            + (f"; and {len(bad) - 5:,} more" if len(bad) > 5 else "")
             + "). The estimate is for the remaining population only, not everyone"
         )
-    return keep & ~bad
+        keep = keep.copy()
+        keep[bad] = False
+    return keep
 
 
 def _thin_strata_warning(plan: Plan, tbl: pd.DataFrame, x_text: str) -> str | None:
@@ -220,18 +254,11 @@ def _backdoor_layout(calc: Calc, st: dict, details: Computation, warnings: list[
     positivity_warnings: list[str] = []
     keep = _kept_strata(calc, n_s, nx_s, positivity_warnings, details.x_text)
     denom = n_s[keep].sum()
-    exact = Fraction(0)
-    rows, strata = [], []
-    for i in np.flatnonzero(keep):
-        values = level_values(calc.t, plan.z, calc.srows[i])
-        rec, term, exact = _stratum_row(calc, i, values, (n_s, nx_s, num, denom), exact)
-        rows.append(rec)
-        strata.append(term)
-    tbl = pd.DataFrame(rows)
+    tbl, exact = _strata_frame(calc, np.flatnonzero(keep), (n_s, nx_s, num, denom), details)
     if not plan.z and len(tbl):
         tbl.index = ["(all rows)"] * len(tbl)
     warnings.extend(positivity_warnings)
-    details.strata, details.denominator = tuple(strata), int(denom)
+    details.denominator = int(denom)
     details.strata_vars = tuple(plan.z)
     if plan.z and plan.term.is_causal and len(tbl):
         thin = _thin_strata_warning(plan, tbl, details.x_text)

@@ -17,6 +17,7 @@ import networkx as nx
 import pandas as pd
 
 from ..backends import CountTable, UnknownColumnError, columns_of, engine_of
+from ..backends.core import mixed_spellings, spellings_message
 from ..graph import is_hidden
 from ..hints import near_match, suggest
 from ..query import Query, Value, format_name, format_value
@@ -166,7 +167,9 @@ def check_numeric_outcome(data: object, value_col: str | None) -> None:
     """``E[Y | ...]`` needs a numeric ``Y`` (checked up front for pandas)."""
     if value_col is None or engine_of(data) != "pandas":
         return
-    dtype = data[value_col].dtype
+    from ..backends.pandas import column
+
+    dtype = column(data, value_col).dtype
     if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
         raise DataError(
             f"E[{value_col} | ...] needs a numeric column; {value_col!r} holds {dtype}. "
@@ -183,6 +186,14 @@ def check_counts(table: CountTable, keys: list[str], value_col: str | None) -> N
             + ", ".join(used)
             + (f" (is {value_col!r} numeric?)" if value_col else "")
         )
+
+
+def check_spellings(table: CountTable, keys: Iterable[str]) -> None:
+    """A used column holding ``1`` and ``"1"`` is refused: it would split its rows silently."""
+    for c in keys:
+        pairs = mixed_spellings(table.levels[c])
+        if pairs:
+            raise DataError(spellings_message(c, pairs))
 
 
 def check_strata_columns(table: CountTable, names: Iterable[str]) -> None:

@@ -19,7 +19,7 @@ from ..graph import is_hidden
 from .correction import apply_correction, check_alpha, normalise_correction
 from .errors import FitError
 from .measured import MAX_INT_LEVELS, Column, adjacent_pairs, observed, prepare, profile
-from .registry import DEFAULT_TEST, find_test, run_tests
+from .registry import DEFAULT_TEST, find_test, nonfinite_counts, run_tests
 from .result import FitResult, frame_of, isnan, join_names
 
 __all__ = ["check_fit"]
@@ -166,4 +166,5 @@ def check_fit(
         max((r["n"] for r in rows), default=0) if imps else None,
         engine_of(data),
         graph_name,
+        nonfinite_counts(rows),
     )

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..backends import moments
+from ..backends.core import centred_scale
 from .result import TestOutcome, join_names
 
 __all__ = ["FISHER_Z", "WILKS", "linear_test", "linear_test_engine"]
@@ -59,6 +60,8 @@ def linear_test(
     d = frame[cols]
     n_all = len(d)
     d = d.dropna()
+    n_ok = len(d)
+    d, nonfinite = _finite_rows(d, [c for c in cols if c not in categorical])
     n = len(d)
     cat_z = [g for g in given if g in categorical]
     num_z = [g for g in given if g not in categorical]
@@ -66,7 +69,9 @@ def linear_test(
     def block(col):
         if col in categorical:
             return _indicators(d[col])
-        return pd.to_numeric(d[col]).to_numpy(dtype=float)[:, None]
+        x = pd.to_numeric(d[col]).to_numpy(dtype=float)
+        top = float(np.abs(x).max()) if len(x) else 0.0
+        return (x * centred_scale(top))[:, None]  # a power of two: squares cannot overflow
 
     A, B = block(a), block(b)
     Z = np.column_stack([block(g) for g in num_z]) if num_z else np.zeros((n, 0))
@@ -84,7 +89,23 @@ def linear_test(
         n_strata = 1
         X = X - X.mean(axis=0) if n else X
     W = X.T @ X
-    return _linear_from_W(W, n, n_strata, A.shape[1], B.shape[1], a, b, given, n_all - n)
+    out = _linear_from_W(
+        W, n, n_strata, A.shape[1], B.shape[1], a, b, given, n_all - n_ok, n_ok - n
+    )
+    out.nonfinite = nonfinite
+    return out
+
+
+def _finite_rows(d: pd.DataFrame, numeric: list[str]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Leave out rows where a numeric column is ``±inf``; per column, how many were."""
+    if not numeric or not len(d):
+        return d, {}
+    vals = d[numeric].apply(pd.to_numeric).to_numpy(dtype=float)
+    inf = np.isinf(vals)
+    if not inf.any():
+        return d, {}
+    counts = {c: int(k) for c, k in zip(numeric, inf.sum(axis=0), strict=True) if k}
+    return d[~inf.any(axis=1)], counts
 
 
 def _whiten(M: np.ndarray) -> np.ndarray:
@@ -96,7 +117,16 @@ def _whiten(M: np.ndarray) -> np.ndarray:
     return U[:, keep] / np.sqrt(ev[keep])
 
 
-def _linear_from_W(W, n, n_strata, p0, q0, a, b, given, dropped) -> TestOutcome:
+def _left_out(dropped: int, infinite: int) -> str:
+    """``; 3 rows with missing values left out; 1 row with an infinite value left out``."""
+    out = f"; {dropped:,} rows with missing values left out" if dropped else ""
+    if infinite:
+        rows = "row" if infinite == 1 else "rows"
+        out += f"; {infinite:,} {rows} with an infinite value (±inf) left out"
+    return out
+
+
+def _linear_from_W(W, n, n_strata, p0, q0, a, b, given, dropped, infinite=0) -> TestOutcome:
     """The linear test from the within-strata cross-product matrix of ``[A, B, Z]``.
 
     ``W`` is ``Σ (x - mean_stratum)(x - mean_stratum)ᵀ`` over the design columns:
@@ -108,7 +138,7 @@ def _linear_from_W(W, n, n_strata, p0, q0, a, b, given, dropped) -> TestOutcome:
     from scipy import stats
 
     out = TestOutcome(n=int(n))
-    miss = f"; {dropped:,} rows with missing values left out" if dropped else ""
+    miss = _left_out(dropped, infinite)
     cols = [a, b, *given]
     single = p0 == 1 and q0 == 1
     out.test = FISHER_Z if single else WILKS
@@ -175,7 +205,7 @@ def linear_test_engine(
     cols = [a, b, *given]
     keys = [c for c in cols if c in categorical]
     nums = [c for c in cols if c not in categorical]
-    mom, dropped = moments(data, keys, nums)
+    mom, dropped, infinite, nonfinite = moments(data, keys, nums)
     mom = mom[mom["n"] > 0].reset_index(drop=True)
     n_g = mom["n"].to_numpy(dtype=float)
     G = len(mom)
@@ -227,4 +257,8 @@ def linear_test_engine(
         ts = T[m].sum(axis=0)
         W += C[m].sum(axis=0) - np.outer(ts, ts) / ns
     n = int(n_g.sum())
-    return _linear_from_W(W, n, max(n_strata, 1), blocks[0], blocks[1], a, b, given, dropped)
+    out = _linear_from_W(
+        W, n, max(n_strata, 1), blocks[0], blocks[1], a, b, given, dropped, infinite
+    )
+    out.nonfinite = nonfinite
+    return out

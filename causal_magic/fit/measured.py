@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..backends import columns_of, count_table, schema_kind
+from ..backends.core import mixed_spellings, spellings_message
 from ..graph import check_dag, is_hidden
 from ..hints import suggest
 from .errors import FitError
@@ -149,6 +150,9 @@ def profile(data, cols: list[str]) -> dict[str, Column]:
             out[c] = Column(c, True, None, False)
             continue
         levels = count_table(data, [c]).levels[c]
+        pairs = mixed_spellings(levels)
+        if pairs:
+            raise FitError(spellings_message(c, pairs))
         numeric = kind == "int" and len(levels) > MAX_INT_LEVELS
         out[c] = Column(c, numeric, None if numeric else levels, len(levels) < 2)
     return out

@@ -41,7 +41,7 @@ from .linear import FISHER_Z, WILKS, linear_test, linear_test_engine
 from .measured import Column
 from .result import TestOutcome, join_names
 
-__all__ = ["DEFAULT_TEST", "TESTS", "TestFunction", "find_test", "run_tests"]
+__all__ = ["DEFAULT_TEST", "TESTS", "TestFunction", "find_test", "nonfinite_counts", "run_tests"]
 
 #: ``(data, a, b, given, categorical) -> TestOutcome``; see the module docstring.
 TestFunction = Callable[[object, str, str, list[str], frozenset[str]], TestOutcome]
@@ -136,10 +136,32 @@ def run_tests(
             ci_high=res.ci_high,
             n=res.n,
             note=res.note,
+            nonfinite=res.nonfinite,
         )
         rows.append(row)
     notes += _method_notes({r["test"] for r in rows}, data)
+    bad = nonfinite_counts(rows)
+    if bad:
+        notes.append(_nonfinite_note(bad))
     return rows
+
+
+def nonfinite_counts(rows: list[dict]) -> dict[str, int]:
+    """Per numeric column, the most rows a test left out because it held ``±inf``."""
+    out: dict[str, int] = {}
+    for r in rows:
+        for c, k in (r.get("nonfinite") or {}).items():
+            out[c] = max(out.get(c, 0), int(k))
+    return out
+
+
+def _nonfinite_note(bad: dict[str, int]) -> str:
+    parts = [f"{c} ({k:,} {'row' if k == 1 else 'rows'})" for c, k in bad.items()]
+    return (
+        "Infinite values (±inf) are not numbers a test can use: the rows holding one were left "
+        "out of every test that uses the column: " + "; ".join(parts) + ". Check how they "
+        "arose (a division by zero, a log of 0) and fix or drop them."
+    )
 
 
 def _method_notes(methods: set[str], data) -> list[str]:

@@ -75,6 +75,7 @@ class TestOutcome:
     ci_high: float = math.nan
     n: int = 0
     note: str = ""
+    nonfinite: dict = field(default_factory=dict)  # column -> rows left out for ±inf
 
 
 # --------------------------------------------------------------------------- wording
@@ -162,6 +163,8 @@ class FitResult:
     p-values and ``rejected`` False.  ``effect`` is Cramér's V (G-test),
     the partial correlation (Fisher z, with a 95% interval in
     ``ci_low``/``ci_high``) or the largest canonical correlation (Wilks).
+    ``nonfinite`` maps a numeric column holding ``±inf`` to the rows left out
+    for it (the notes say so too).
     """
 
     table: pd.DataFrame
@@ -173,6 +176,7 @@ class FitResult:
     n_rows: int | None = None
     engine: str | None = None
     graph_name: str | None = None
+    nonfinite: dict[str, int] = field(default_factory=dict)
 
     # -- reading the table ----------------------------------------------------
 
@@ -246,11 +250,15 @@ class FitResult:
         return self.table.copy()
 
     def __repr__(self) -> str:
+        from ..cards.caps import MAX_ROWS, more_text
+
         lines = [self.summary()]
-        for row in records(self.table):
+        for row in records(self.table.head(MAX_ROWS)):
             p = "untested" if isnan(row["p_value"]) else f"p = {row['p_value']:.3g}"
             flag = "  REJECTED" if row["rejected"] else ""
             lines.append(f"  {row['independence']}: {row['test'] or '-'}, {p}{flag}")
+        more = more_text(len(self.table) - MAX_ROWS, "rows", "result.table")
+        lines += [f"  {more}"] if more else []
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -299,14 +307,18 @@ class Comparison:
 
     def __repr__(self) -> str:
         a, b = self.names
+        from ..cards.caps import MAX_ROWS, more_text
+
         lines = [self.verdict, f"  equivalence: {self.equivalence}"]
-        for row in records(self.table):
+        for row in records(self.table.head(MAX_ROWS)):
             p = ""
             if self.has_data:
                 p = ": untested" if isnan(row["p_value"]) else f": p = {row['p_value']:.3g}"
                 p += "  REJECTED" if row["rejected"] else ""
             other = b if row["implied_by"] == a else a
             lines.append(f"  {row['independence']} (only {row['implied_by']}, not {other}){p}")
+        more = more_text(len(self.table) - MAX_ROWS, "rows", "result.table")
+        lines += [f"  {more}"] if more else []
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
