@@ -38,7 +38,10 @@ def is_adjustment_set(
     in the proper back-door graph [3]_.  ``criterion="backdoor"`` is Pearl's
     back-door criterion (sufficient, not complete): no node of ``z`` descends
     from X and ``z`` blocks every path into X.  Nodes with role ``selected``
-    are counted as part of ``z``.
+    are counted as part of ``z``, and selection must leave the effect
+    recoverable (whole or selected population; see the package docstring and
+    :attr:`Identification.population`): under selection on a descendant of a
+    confounded treatment no set is valid.
 
     Parameters
     ----------
@@ -117,6 +120,17 @@ def _check(pb: _Problem, z, criterion: str, explain: bool) -> AdjustmentCheck:
     bad = [n for n in zt if n in pb.xs or n in pb.ys]
     if bad:
         return AdjustmentCheck(False, f"{bad[0]} is a treatment or outcome, not a covariate")
+    if pb.population == "none":
+        de_x = _down(pb.succ, pb.xs)
+        hit = min((s for s in pb.selected if s in de_x), key=str)
+        return AdjustmentCheck(
+            False,
+            f"the data are selected on {hit}, a descendant of the treatment, while the "
+            "treatment is confounded or selection is linked to the outcome: no adjustment "
+            "set recovers the effect from these data",
+            None,
+            hit,
+        )
     if criterion == "generalized":
         forb = pb.forb
         hit = next((n for n in (*zt, *pb.selected) if n in forb), None)
