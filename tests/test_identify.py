@@ -463,3 +463,21 @@ def test_unknown_condition_is_refused_with_a_hint(reality):
 
 def test_empty_conditions_are_the_unconditional_question(reality):
     assert idf.identify_effect(reality, given=[]) == idf.identify_effect(reality)
+
+
+def test_implied_independencies_use_minimum_separators_on_y0_identifiability_2():
+    # y0's identifiability_2 graph (src/y0/examples): Z4 ⫫ W1 needs only {X}
+    G = dag("Z1 > Z2 > X > W0 > Y, Z1 > Z3 > X > W1 > W2 > Y, Z4 > Z3 > Y, Z4 > Z5 > Y")
+    for a, b in [("Z1", "X"), ("Z2", "Z3"), ("Z3", "Z5"), ("Z4", "Y")]:
+        add_bidirected(G, a, b)
+    claims = {frozenset((i.a, i.b)): set(i.given) for i in idf.implied_independencies(G)}
+    for a, b in [("Z4", "W1"), ("W1", "Z5")]:
+        assert claims[frozenset((a, b))] == {"X"}
+    for a, b in [("W2", "Z4"), ("W2", "Z5")]:
+        assert claims[frozenset((a, b))] == {"W1"}
+
+
+def test_implied_independencies_without_latents_prune_the_parent_set():
+    # A -> B -> C <- D: A ⫫ C needs B only (pa(C) = {B, D}); B ⫫ D needs nothing
+    G = nx.DiGraph([("A", "B"), ("B", "C"), ("D", "C")])
+    assert sorted(map(str, idf.implied_independencies(G))) == ["A ⫫ C | B", "A ⫫ D", "B ⫫ D"]
