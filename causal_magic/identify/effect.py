@@ -16,7 +16,7 @@ import networkx as nx
 from ..formula import Expr, Prob, Product, Sum, to_latex, to_text
 from ._problem import NodeArg, _check_graph, _node_tuple, _Problem
 from ._reach import _down, _ranked
-from .adjustment import _optimal, _problem_text
+from .adjustment import _optimal_noted, _problem_text
 from .explain import _blocking_failure, _name_set, _plain_list
 from .frontdoor import _frontdoor
 from .id_algorithm import id_formula
@@ -185,8 +185,14 @@ def _selection_failure(selected: list) -> str:
 
 def _by_adjustment(pb: _Problem, rank: dict, selected: list, warnings) -> Identification | None:
     """Back-door adjustment: the O-set when valid and observed, else a minimal set."""
-    Z = _optimal(pb)
+    Z, kind = _optimal_noted(pb)
     how = "optimal adjustment set (O-set: parents of causal-path nodes, minus forbidden nodes)"
+    if kind == "observed":
+        how = (
+            "optimal adjustment set among the observed nodes (Smucler, Sapienza & Rotnitzky "
+            "2021): the O-set needs an unobserved node, so this is the optimum under that "
+            "restriction"
+        )
     if Z is None:
         Z = pb.find_minimal()
         how = "minimal adjustment set (generalized adjustment criterion)"
