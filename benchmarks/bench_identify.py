@@ -145,7 +145,7 @@ def implied() -> None:
         for v in list(H)[::20]:  # every 20th node latent: separators by max-flow
             H.nodes[v]["role"] = "latent"
         t = best_of(lambda H=H: idf.implied_independencies(H), 1)
-        print(row("implied_independencies, 5% latent (max-flow <= 60)", t, one))
+        print(row("implied_independencies, 5% latent (max-flow <= 25)", t, one))
 
 
 if __name__ == "__main__":

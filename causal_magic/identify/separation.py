@@ -130,8 +130,9 @@ def _min_sep(succ, pred, a, b, restricted, included, cut_out=None, cut_in=None):
 
 
 #: Largest ancestral set (nodes) on which a pair's separator is a minimum cut (max-flow);
-#: beyond it the minimal separator of the linear two-pass search is kept.
-_FLOW_LIMIT = 60
+#: beyond it a parent set (every node observed) or the minimal separator of the linear
+#: two-pass search is kept.
+_FLOW_LIMIT = 25
 
 
 def implied_independencies(G: nx.DiGraph, observed=None) -> list[Independence]:
@@ -141,19 +142,16 @@ def implied_independencies(G: nx.DiGraph, observed=None) -> list[Independence]:
     set of observed nodes separates; pairs that none separates (e.g. joined through
     a latent common cause) are skipped, and no separable pair is lost.
 
-    * With every node observed and no selection, the separating set is a parent
-      set (the local Markov property): for a pair where b is not a descendant of
-      a, ``a ⫫ b | pa(a)``, pruned of the parents that share no ancestor with b
-      or the other parents (the empty set when a and b share no ancestor); when
-      both ways hold, the smaller set.  No search, so this is quick on large
-      graphs; the sets are small but not always of minimum size.
-    * Otherwise the set is a minimum-size separator among the observed nodes: a
-      minimum vertex cut of the moralized ancestral graph, found by max-flow (as
+    * The set is a minimum-size separator among the observed nodes: a minimum
+      vertex cut of the moralized ancestral graph, found by max-flow (as
       :func:`minimum_adjustment_set` does) -- the smaller the set, the more
-      powerful the test that ``check_fit`` runs on it.  When the pair's ancestral
-      set has more than 60 nodes, the (minimal, not always minimum) separator of
-      the linear two-pass search [4]_ is kept instead: max-flow for every pair of
-      a large graph costs too much.
+      powerful the test that ``check_fit`` runs on it.
+    * On large graphs max-flow for every pair costs too much: a pair whose
+      ancestral set has over 25 nodes gets, with every node observed and no
+      selection, a parent set, without search (the local Markov property: for b not a
+      descendant of a, ``a ⫫ b | pa(a)``), pruned of the parents that share no
+      ancestor with b or the other parents; otherwise the minimal separator of
+      the linear two-pass search [4]_.  Both are small but not always minimum.
 
     Nodes with role ``selected`` are in every conditioning set (the data are
     conditioned on them) and are not tested themselves.
@@ -170,8 +168,8 @@ def implied_independencies(G: nx.DiGraph, observed=None) -> list[Independence]:
     list of Independence
         In graph order of the pairs; ``str()`` gives ``A ⫫ C | B``.
 
-    Complexity: O(n^2) set operations with everything observed (descendant sets
-    as bit masks); otherwise O(n^2 k (n + m)) for separators of size k.
+    Complexity: O(n^2 k (n + m)) for separators of size k; O(n^2) bit-mask
+    operations for the pairs of a large graph with every node observed.
 
     Examples
     --------
@@ -188,8 +186,7 @@ def implied_independencies(G: nx.DiGraph, observed=None) -> list[Independence]:
     sel = frozenset(roles.get("selected", ())) - unobs
     nodes = [n for n in G.nodes if n not in unobs and n not in sel]
     succ, pred = adjacency(G)
-    if not unobs and not sel:
-        return _local_markov(G, nodes, succ, pred)
+    markov = _Markov(G, succ, pred) if not unobs and not sel else None
     restricted = {n for n in G.nodes if n not in unobs}
     rank = _ranked(G)
     out = []
@@ -197,6 +194,11 @@ def implied_independencies(G: nx.DiGraph, observed=None) -> list[Independence]:
         for b in nodes[i + 1 :]:
             if b in succ[a] or a in succ[b]:
                 continue
+            if markov is not None:
+                claim = markov.claim(a, b)
+                if len(claim) <= 1 or not markov.small(a, b):  # <= 1 node: minimum already
+                    out.append(Independence(a, b, claim))
+                    continue
             z = _min_sep(succ, pred, {a}, {b}, restricted - {a, b}, sel)
             if z is None:
                 continue
@@ -211,33 +213,42 @@ def implied_independencies(G: nx.DiGraph, observed=None) -> list[Independence]:
     return out
 
 
-def _local_markov(G: nx.DiGraph, nodes: list, succ, pred) -> list[Independence]:
-    """Every non-adjacent pair with a parent set that separates it (all nodes observed).
+class _Markov:
+    """The local Markov claims of a graph with every node observed, without search.
 
-    For b not a descendant of a, a ⫫ b | pa(a) (the local Markov property).  The set
-    is then pruned without search: a parent p is dropped when it shares no ancestor
-    with b or the parents kept (then p ⫫ b given them, so no path through p opens);
-    a pair whose nodes share no ancestor gets the empty set.  Ancestor sets are bit
-    masks, so each pair costs a few integer operations.
+    For b not a descendant of a, a ⫫ b | pa(a).  The set is pruned without search: a
+    parent p is dropped when it shares no ancestor with b or the parents kept (then
+    p ⫫ b given them, so no path through p opens); a pair whose nodes share no
+    ancestor gets the empty set.  Ancestor and descendant sets are bit masks, so a
+    claim costs a few integer operations.
     """
-    bit = {v: 1 << i for i, v in enumerate(G.nodes)}
-    topo = list(nx.topological_sort(G))
-    de: dict = {}
-    for v in reversed(topo):
-        m = bit[v]
-        for c in succ[v]:
-            m |= de[c]
-        de[v] = m
-    an: dict = {}
-    for v in topo:
-        m = bit[v]
-        for p in pred[v]:
-            m |= an[p]
-        an[v] = m
-    rank = {v: i for i, v in enumerate(G.nodes)}
 
-    def pruned(a, b) -> frozenset:
-        keep = sorted(pred[a], key=rank.__getitem__)
+    def __init__(self, G: nx.DiGraph, succ, pred):
+        self.pred = pred
+        self.bit = bit = {v: 1 << i for i, v in enumerate(G.nodes)}
+        self.rank = {v: i for i, v in enumerate(G.nodes)}
+        topo = list(nx.topological_sort(G))
+        self.de = de = {}
+        for v in reversed(topo):
+            m = bit[v]
+            for c in succ[v]:
+                m |= de[c]
+            de[v] = m
+        self.an = an = {}
+        for v in topo:
+            m = bit[v]
+            for p in pred[v]:
+                m |= an[p]
+            an[v] = m
+
+    def small(self, a, b) -> bool:
+        """Is An(a, b) small enough for an exact minimum separator (max-flow)?"""
+        return (self.an[a] | self.an[b]).bit_count() <= _FLOW_LIMIT
+
+    def pruned(self, a, b) -> frozenset:
+        """pa(a) without the parents that share no ancestor with b or the others."""
+        an = self.an
+        keep = sorted(self.pred[a], key=self.rank.__getitem__)
         for p in list(keep):
             rest = an[b]
             for q in keep:
@@ -247,18 +258,13 @@ def _local_markov(G: nx.DiGraph, nodes: list, succ, pred) -> list[Independence]:
                 keep.remove(p)
         return frozenset(keep)
 
-    out = []
-    for i, a in enumerate(nodes):
-        for b in nodes[i + 1 :]:
-            if b in succ[a] or a in succ[b]:
-                continue
-            if not an[a] & an[b]:
-                out.append(Independence(a, b, frozenset()))
-                continue
-            options = []
-            if not de[a] & bit[b]:  # b is not a descendant of a: a ⫫ b | pa(a)
-                options.append(pruned(a, b))
-            if not de[b] & bit[a]:
-                options.append(pruned(b, a))
-            out.append(Independence(a, b, min(options, key=len)))
-    return out
+    def claim(self, a, b) -> frozenset:
+        """A separating set of the non-adjacent a and b (the smaller parent-based one)."""
+        if not self.an[a] & self.an[b]:
+            return frozenset()
+        options = []
+        if not self.de[a] & self.bit[b]:  # b is not a descendant of a: a ⫫ b | pa(a)
+            options.append(self.pruned(a, b))
+        if not self.de[b] & self.bit[a]:
+            options.append(self.pruned(b, a))
+        return min(options, key=len)
