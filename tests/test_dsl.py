@@ -718,3 +718,46 @@ def test_windows_line_endings_parse_and_errors_show_clean_lines():
     assert set(parse_dag("dag {\r\nA -> B\r\nB -> C\r\n}\r\n").edges) == {("A", "B"), ("B", "C")}
     err = error_of("A -> B\r\nC -> ]\r\n")
     assert (err.lineno, err.offset, err.text) == (2, 6, "C -> ]")
+
+
+# --------------------------------------------------------------------------- DAGitty legacy text
+
+
+def test_legacy_text_is_read_as_dagitty_reads_it():
+    # DAGitty test/test/misc.js: two exposures, X1 -> X2 (not three isolated nodes)
+    G = parse_dag("X1 E\nX2 E\n\nX1 X2")
+    assert list(G.edges) == [("X1", "X2")]
+    assert dict(G.nodes(data="role")) == {"X1": "treatment", "X2": "treatment"}
+
+
+def test_legacy_text_reads_every_role_letter_and_positions():
+    G = parse_dag("x E @0.264,-0.027\ny O @0.537,-0.015\nz A\nu U\ns S\nw 1\n\nx y z\nu y\ny s")
+    roles = dict(G.nodes(data="role"))
+    assert roles == {
+        "x": "treatment",
+        "y": "outcome",
+        "z": "adjusted",
+        "u": "latent",
+        "s": "selected",
+        "w": None,
+    }
+    assert G.nodes["x"]["pos"] == (0.264, -0.027)
+    assert sorted(G.edges) == [("u", "y"), ("x", "y"), ("x", "z"), ("y", "s")]
+
+
+def test_legacy_adjacency_matrix_and_edge_bends_and_encoded_names():
+    G = parse_dag("a%20b E\nc O\nd 1\n\n0 1 0\n0 0 0\n1 1 0")
+    assert sorted(G.edges) == [("a b", "c"), ("d", "a b"), ("d", "c")]
+    H = parse_dag("x E\ny O\nz 1\n\nx y @0.1,0.2 z")
+    assert H.edges["x", "y"]["pos"] == "0.1,0.2" and H.has_edge("x", "z")
+
+
+def test_legacy_text_cycle_is_refused_and_named():
+    with pytest.raises(DagCycleError, match=r"legacy text\) has a cycle: A -> B -> A"):
+        parse_dag("A E\nB O\n\nA B\nB A")
+
+
+@pytest.mark.parametrize("text", ["A B\n\nC D", "A\nB", "x y -> z", "A E -> B"])
+def test_edge_language_with_bare_names_is_not_taken_for_legacy_text(text):
+    G = parse_dag(text)
+    assert not any(r for _n, r in G.nodes(data="role"))

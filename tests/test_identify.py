@@ -202,9 +202,9 @@ def test_optimal_set_prefers_outcome_parents(m_bias):
     assert idf.identify_effect(m_bias).adjustment_set == {"b"}
 
 
-def test_optimal_set_is_none_when_it_needs_a_latent_node():
+def test_optimal_set_needing_a_latent_node_is_the_best_observed_one():
     G = dag("a -> x, a -> y, u -> y, x -> y", latent="u")
-    assert idf.optimal_adjustment_set(G, "x", "y") is None
+    assert idf.optimal_adjustment_set(G, "x", "y") == {"a"}  # the O-set {a, u} needs u
     assert idf.identify_effect(G, "x", "y").adjustment_set == {"a"}
 
 
@@ -463,3 +463,46 @@ def test_unknown_condition_is_refused_with_a_hint(reality):
 
 def test_empty_conditions_are_the_unconditional_question(reality):
     assert idf.identify_effect(reality, given=[]) == idf.identify_effect(reality)
+
+
+def test_implied_independencies_use_minimum_separators_on_y0_identifiability_2():
+    # y0's identifiability_2 graph (src/y0/examples): Z4 ⫫ W1 needs only {X}
+    G = dag("Z1 > Z2 > X > W0 > Y, Z1 > Z3 > X > W1 > W2 > Y, Z4 > Z3 > Y, Z4 > Z5 > Y")
+    for a, b in [("Z1", "X"), ("Z2", "Z3"), ("Z3", "Z5"), ("Z4", "Y")]:
+        add_bidirected(G, a, b)
+    claims = {frozenset((i.a, i.b)): set(i.given) for i in idf.implied_independencies(G)}
+    for a, b in [("Z4", "W1"), ("W1", "Z5")]:
+        assert claims[frozenset((a, b))] == {"X"}
+    for a, b in [("W2", "Z4"), ("W2", "Z5")]:
+        assert claims[frozenset((a, b))] == {"W1"}
+
+
+def test_implied_independencies_without_latents_prune_the_parent_set():
+    # A -> B -> C <- D: A ⫫ C needs B only (pa(C) = {B, D}); B ⫫ D needs nothing
+    G = nx.DiGraph([("A", "B"), ("B", "C"), ("D", "C")])
+    assert sorted(map(str, idf.implied_independencies(G))) == ["A ⫫ C | B", "A ⫫ D", "B ⫫ D"]
+
+
+@pytest.mark.parametrize(
+    ("edges", "observed", "expected"),
+    [
+        # DoWhy's efficient back-door cases (Smucler, Sapienza & Rotnitzky 2021)
+        ("T>X T>F F>X U>F U>Y X>M M>Y", "XYTFM", {"F", "T"}),  # ssr21_fig3
+        (
+            "Z1>Z2 Z2>Z3 Z3>Z4 Z4>Z5 Z5>Y Z1>X X>M1 M1>M2 M2>M3 M3>Y U1>X U1>Z1 U2>Z2 U2>M1",
+            ["Z1", "Z2", "Z3", "Z4", "Z5", "X", "Y", "M1", "M2", "M3"],
+            {"Z1", "Z2", "Z5"},  # taheri_graph2
+        ),
+        ("X>Y Z1>X Z1>Z2 U>Z2 U>Y", ["X", "Y", "Z1", "Z2"], None),  # ssr21_fig5: no optimum
+    ],
+)
+def test_optimal_set_with_an_unobserved_O_set_node_is_the_best_observed_set(
+    edges, observed, expected
+):
+    G = nx.DiGraph([tuple(e.split(">")) for e in edges.split()])
+    best = idf.optimal_adjustment_set(G, "X", "Y", observed=list(observed))
+    assert (set(best) if best is not None else None) == expected
+    r = idf.identify_effect(G, "X", "Y", observed=list(observed))
+    if expected is not None:
+        assert r.adjustment_set == expected
+        assert "optimum under that restriction" in r.reason

@@ -24,6 +24,7 @@ from ..graph import (
     is_hidden,
 )
 from .errors import DagCycleError, DagSyntaxError
+from .legacy import looks_legacy, read_legacy
 from .lexer import (
     _ARROWS,
     _GROUP_ATTRS,
@@ -546,9 +547,14 @@ def parse_dag(text: str) -> nx.DiGraph:
     Nodes appear in the order first mentioned; roles, ``pos`` and ``<->`` follow
     :mod:`causal_magic.graph`.  Raises :class:`DagSyntaxError` (line, column, what was
     expected) for anything that is not a DAG, :class:`DagCycleError` for a cycle.
+    DAGitty's legacy text (``X E\nY O\n\nX Y``: node lines with role letters, a blank
+    line, adjacency lines) is recognised by its shape and read as DAGitty reads it
+    (:mod:`causal_magic.dsl.legacy`).
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_dag expects a str, got {type(text).__name__}")
     if text.startswith("\ufeff"):
         text = text[1:]
+    if looks_legacy(text):
+        return read_legacy(text)
     return _Parser(text).parse()

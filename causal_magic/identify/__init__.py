@@ -18,11 +18,16 @@ Conventions (see :mod:`causal_magic.graph`)
   into every adjustment set, and a function answers ``None`` when no valid set
   contains them (:func:`adjustment_problem` says why).
 * Nodes with role ``selected`` mark selection: the data are conditioned on
-  them.  They are handled the simplest correct way -- as if always conditioned
-  on: forced into every adjustment set, into every separating set and into the
-  ``given`` set of path queries.  (This is sound for the graph criteria here;
-  recovering a population effect from selected data needs more assumptions,
-  which :func:`identify_effect` states as a warning.)
+  them, so they are in every adjustment set, every separating set and the
+  ``given`` set of path queries.  An adjustment set is valid under selection on
+  S when it is valid with S added *and* the answer means something: for the
+  whole population when Y ⫫ S | X once the edges into X are cut and every
+  treatment that is an ancestor of S is d-separated from Y once X's out-edges
+  are cut (type-1 generalized adjustment under selection, Correa, Tian &
+  Bareinboim 2018; Bareinboim, Tian & Pearl 2014); else, when no selection node
+  descends from the treatment, for the selected population, P(y | do(x), s)
+  (DAGitty answers for the whole population only: a documented difference);
+  else no set is valid.  :class:`Identification` says which (``population``).
 
 Algorithms
 ----------

@@ -120,6 +120,38 @@ def _endpoints(G, x, y, roles) -> tuple[tuple, tuple]:
     return x, y
 
 
+# --------------------------------------------------------------------------- selection
+
+
+def _cut_edges(edges) -> tuple[dict, dict]:
+    """``cut_out`` / ``cut_in`` dicts for the Bayes-ball of a graph without ``edges``."""
+    cut_out: dict = {}
+    cut_in: dict = {}
+    for a, b in edges:
+        cut_out.setdefault(a, set()).add(b)
+        cut_in.setdefault(b, set()).add(a)
+    return cut_out, cut_in
+
+
+def _selection_ignorable(succ, pred, X, ys, sel) -> bool:
+    """Conditions (c) and (d) of the type-1 criterion of Correa, Tian & Bareinboim (2018).
+
+    (c) Y ⫫ S | X in the graph without the edges into X; (d) every treatment that is an
+    ancestor of S is d-separated from Y in the graph without the edges out of X.
+    O(n + m) each.
+    """
+    xs = frozenset(X)
+    cut_out, cut_in = _cut_edges((p, x) for x in X for p in pred[x])
+    anc = _up(pred, xs, cut_in=cut_in)
+    if _ball(succ, pred, set(ys), xs, anc, cut_out, cut_in, set(sel)):
+        return False
+    an_s = _up(pred, sel) & xs
+    if not an_s:
+        return True
+    cut_out, cut_in = _cut_edges((x, c) for x in X for c in succ[x])
+    return not _ball(succ, pred, an_s, set(), set(), cut_out, cut_in, set(ys))
+
+
 # --------------------------------------------------------------------------- the problem
 
 
@@ -182,6 +214,32 @@ class _Problem:
         """Forbidden nodes: descendants of proper-causal-path nodes, and X."""
         return _down(self.succ, self.cn) | self.xs
 
+    @cached_property
+    def population(self) -> str | None:
+        """Which population an adjustment answer holds for, given the selection nodes.
+
+        ``None`` without selection.  ``"whole"`` when the data selected on S still give
+        the effect in the whole population by Σ_z P(y | x, z, s) P(z | s): the generalized
+        adjustment criterion under selection (Correa, Tian & Bareinboim 2018, type 1) adds
+        to the usual conditions, which do not depend on Z, that (c) Y ⫫ S | X once the
+        edges into X are cut, and (d) every treatment that is an ancestor of S is
+        d-separated from Y once the edges out of X are cut.  ``"selected"`` when that
+        fails but no selection node descends from the treatment: the same formula is
+        then the effect within the selected population, P(y | do(x), s) (the documented
+        difference with DAGitty, which answers only for the whole population).
+        ``"none"`` otherwise -- selection depends on the treatment and no adjustment
+        set recovers the effect from these data.
+        """
+        sel = self.selected
+        if not sel:
+            return None
+        succ, pred = self.succ, self.pred
+        if _selection_ignorable(succ, pred, self.X, self.ys, sel):
+            return "whole"
+        if _down(succ, self.xs) & sel:
+            return "none"
+        return "selected"
+
     def ancestral(self, extra=()) -> set:
         """An(X ∪ Y ∪ extra) -- the same in G and in the proper back-door graph."""
         return _up(self.pred, [*self.X, *extra], seen=set(self.an_y))
@@ -200,6 +258,8 @@ class _Problem:
     def is_adjustment(self, z) -> bool:
         """Is ``z`` (plus the selected nodes) a valid adjustment set?"""
         z = set(z) | self.selected
+        if self.population == "none":
+            return False
         if z & self.xs or z & self.ys or z & self.forb:
             return False
         return self.separated_pbd(z)
@@ -207,6 +267,8 @@ class _Problem:
     def find_minimal(self, forced=None, restricted=None) -> frozenset | None:
         """A minimal adjustment set containing ``forced`` within ``restricted`` [4]_."""
         forced = self.forced if forced is None else frozenset(forced)
+        if self.population == "none":
+            return None
         A = self.ancestral(forced)
         forb_a = _down(self.succ, self.cn, within=A) | self.xs
         if forced & forb_a or forced & self.unobs:

@@ -38,7 +38,10 @@ def is_adjustment_set(
     in the proper back-door graph [3]_.  ``criterion="backdoor"`` is Pearl's
     back-door criterion (sufficient, not complete): no node of ``z`` descends
     from X and ``z`` blocks every path into X.  Nodes with role ``selected``
-    are counted as part of ``z``.
+    are counted as part of ``z``, and selection must leave the effect
+    recoverable (whole or selected population; see the package docstring and
+    :attr:`Identification.population`): under selection on a descendant of a
+    confounded treatment no set is valid.
 
     Parameters
     ----------
@@ -117,6 +120,17 @@ def _check(pb: _Problem, z, criterion: str, explain: bool) -> AdjustmentCheck:
     bad = [n for n in zt if n in pb.xs or n in pb.ys]
     if bad:
         return AdjustmentCheck(False, f"{bad[0]} is a treatment or outcome, not a covariate")
+    if pb.population == "none":
+        de_x = _down(pb.succ, pb.xs)
+        hit = min((s for s in pb.selected if s in de_x), key=str)
+        return AdjustmentCheck(
+            False,
+            f"the data are selected on {hit}, a descendant of the treatment, while the "
+            "treatment is confounded or selection is linked to the outcome: no adjustment "
+            "set recovers the effect from these data",
+            None,
+            hit,
+        )
     if criterion == "generalized":
         forb = pb.forb
         hit = next((n for n in (*zt, *pb.selected) if n in forb), None)
@@ -347,15 +361,22 @@ def minimum_adjustment_set(
 def optimal_adjustment_set(
     G: nx.DiGraph, x: NodeArg = None, y: NodeArg = None, observed=None
 ) -> frozenset | None:
-    """Return the optimal adjustment set (the O-set), or ``None``.
+    """Return the optimal adjustment set (the O-set, or the best observed set), or ``None``.
 
     O(X, Y) = pa(cn(X, Y)) \\ forb(X, Y): the parents of the nodes on proper
     causal paths, minus the forbidden nodes [6]_.  Among valid adjustment sets it
-    gives the smallest asymptotic variance of the adjusted estimator (shown for
-    linear models; a good default in general).  Forced nodes (role ``adjusted`` /
-    ``selected``) are added to it.  ``None`` when the result is not a valid set
-    of observed nodes -- e.g. it needs a latent node -- so callers fall back to
-    :func:`minimal_adjustment_set`.
+    gives the smallest asymptotic variance of the adjusted estimator (for
+    nonparametric estimators too).  Forced nodes (role ``adjusted`` /
+    ``selected``) are added to it.
+
+    When the O-set needs an unobserved node, the answer is the optimum *among
+    sets of observed nodes* of Smucler, Sapienza & Rotnitzky [9]_ (the
+    outcome's neighbours in the moral ancestral back-door graph once the
+    unobserved and forbidden nodes are eliminated); that optimum is guaranteed
+    to exist when every observed node is an ancestor of X, Y or a forced node,
+    and ``None`` is returned otherwise, or when no valid set exists, so callers
+    fall back to :func:`minimal_adjustment_set`.  :func:`identify_effect` says
+    which optimum it used.
 
     Parameters
     ----------
@@ -377,23 +398,66 @@ def optimal_adjustment_set(
     >>> G = nx.DiGraph([("a", "x"), ("a", "m"), ("b", "m"), ("b", "y"), ("x", "y")])
     >>> optimal_adjustment_set(G, "x", "y")
     frozenset({'b'})
+
+    DoWhy's ``ssr21_fig3``: the O-set {T, U} needs the unobserved U; {F, T} is the
+    optimum among observed sets.
+
+    >>> H = nx.DiGraph([("T", "X"), ("T", "F"), ("F", "X"), ("U", "F"), ("U", "Y"),
+    ...                 ("X", "M"), ("M", "Y")])
+    >>> sorted(optimal_adjustment_set(H, "X", "Y", observed="XYTFM"))
+    ['F', 'T']
+
+    References
+    ----------
+    .. [9] Smucler, E., Sapienza, F., Rotnitzky, A. "Efficient adjustment sets in
+       causal graphical models with hidden variables." Biometrika 109(1) (2022).
     """
     pb = _Problem(G, x, y, observed)
     return _optimal(pb)
 
 
 def _optimal(pb: _Problem) -> frozenset | None:
-    """The O-set plus the forced nodes, or ``None`` when that is not a valid observed set."""
+    """The O-set plus the forced nodes; else the best observed set; else ``None``."""
+    return _optimal_noted(pb)[0]
+
+
+def _optimal_noted(pb: _Problem) -> tuple[frozenset | None, str]:
+    """The optimal set and which optimum it is: ``"O-set"`` or ``"observed"`` [9]_."""
     o = set()
     for v in pb.cn:
         o |= pb.pred[v].keys()
     o -= pb.forb
     o |= pb.forced
     if any(not pb.adjustable(v) for v in o):
-        return None
+        return _optimal_observed(pb), "observed"
     if not pb.is_adjustment(o):
+        return None, "O-set"
+    return frozenset(o), "O-set"
+
+
+def _optimal_observed(pb: _Problem) -> frozenset | None:
+    """The optimal set among observed ones when the O-set needs an unobserved node [9]_.
+
+    Smucler, Sapienza & Rotnitzky's graph H1: the moral graph of the ancestral proper
+    back-door graph with the unobserved and forbidden nodes eliminated; the optimum is
+    the outcome's neighbourhood there.  It is guaranteed optimal when every observed
+    node is an ancestor of X, Y or a forced node; otherwise ``None`` (no optimum is
+    guaranteed).  ``_Sep`` already is that graph, with each connected group of
+    eliminated nodes contracted into one blocked node.
+    """
+    A = pb.ancestral(pb.forced)
+    if any(v not in A and v not in pb.unobs for v in pb.G):
         return None
-    return frozenset(o)
+    sep = _Sep.for_problem(pb, pb.forced)
+    adj, T = sep.adj, sep.T
+    near = set(adj[T])
+    for b in adj[T] & sep.blocked:
+        near |= adj[b]
+    near -= sep.blocked | {T}
+    if sep.S in near:
+        return None
+    best = frozenset(near | pb.forced)
+    return best if pb.is_adjustment(best) else None
 
 
 def adjustment_problem(

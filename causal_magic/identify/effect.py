@@ -16,7 +16,7 @@ import networkx as nx
 from ..formula import Expr, Prob, Product, Sum, to_latex, to_text
 from ._problem import NodeArg, _check_graph, _node_tuple, _Problem
 from ._reach import _down, _ranked
-from .adjustment import _optimal, _problem_text
+from .adjustment import _optimal_noted, _problem_text
 from .explain import _blocking_failure, _name_set, _plain_list
 from .frontdoor import _frontdoor
 from .id_algorithm import id_formula
@@ -152,23 +152,47 @@ def _warnings(pb: _Problem, selected: list) -> tuple[str, ...]:
     if problem:
         out.append(problem)
     if selected:
-        out.append(_selection_warning(selected))
+        out.append(_selection_warning(selected, pb.population))
     return tuple(out)
 
 
-def _selection_warning(selected: list) -> str:
-    """The note that the data are selected, so the formula is for the selected population."""
+def _selection_warning(selected: list, population: str | None = "selected") -> str:
+    """The note that the data are selected, and which population the formula is for."""
+    head = f"the data are selected on {_plain_list(selected)}; it is conditioned on"
+    if population == "whole":
+        return (
+            f"{head}, and the formula still gives the effect in the whole population: "
+            "selection is independent of the outcome given the treatment "
+            "(Correa, Tian & Bareinboim 2018)"
+        )
+    if population == "none":
+        return f"{head}; {_selection_failure(selected)}"
     return (
-        f"the data are selected on {_plain_list(selected)}; it is treated as conditioned on, "
-        "so the formula holds for the selected population unless selection is "
-        "ignorable for the effect"
+        f"{head}, so the formula holds for the selected population (P(y | do(x), "
+        f"{_plain_list(selected)})), not necessarily for the whole one: selection depends "
+        "on the outcome other than through the treatment"
+    )
+
+
+def _selection_failure(selected: list) -> str:
+    """Why no adjustment recovers the effect when selection descends from the treatment."""
+    return (
+        f"selection on {_plain_list(selected)} depends on the treatment (a descendant of the "
+        "treatment is selected on) while the treatment is confounded or selection is "
+        "linked to the outcome, so no adjustment set recovers the effect from these data"
     )
 
 
 def _by_adjustment(pb: _Problem, rank: dict, selected: list, warnings) -> Identification | None:
     """Back-door adjustment: the O-set when valid and observed, else a minimal set."""
-    Z = _optimal(pb)
+    Z, kind = _optimal_noted(pb)
     how = "optimal adjustment set (O-set: parents of causal-path nodes, minus forbidden nodes)"
+    if kind == "observed":
+        how = (
+            "optimal adjustment set among the observed nodes (Smucler, Sapienza & Rotnitzky "
+            "2021): the O-set needs an unobserved node, so this is the optimum under that "
+            "restriction"
+        )
     if Z is None:
         Z = pb.find_minimal()
         how = "minimal adjustment set (generalized adjustment criterion)"
@@ -181,12 +205,24 @@ def _by_adjustment(pb: _Problem, rank: dict, selected: list, warnings) -> Identi
         how += f", containing the forced {_name_set(pb.forced_order)}"
     expr = adjustment_formula(pb.X, pb.Y, zs, selected)
     return _identification(
-        "backdoor", pb, expr, how, adjustment_set=frozenset(Z), warnings=warnings
+        "backdoor",
+        pb,
+        expr,
+        how,
+        adjustment_set=frozenset(Z),
+        warnings=warnings,
+        population=pb.population or "whole",
     )
 
 
 def _beyond_adjustment(pb: _Problem, rank: dict, warnings) -> Identification:
     """No adjustment set: the front-door criterion, then the ID algorithm, else "none"."""
+    if pb.population == "none":
+        selected = sorted(pb.selected, key=rank.__getitem__)
+        reason = f"not identifiable from these data: {_selection_failure(selected)}"
+        return Identification(
+            "none", None, None, "", "", reason, None, pb.X, pb.Y, warnings, population="none"
+        )
     failure, path = _blocking_failure(pb)
     M = _frontdoor(pb)
     if M:  # an empty front-door set means no causal path: the ID algorithm says P(y)
@@ -246,7 +282,7 @@ def _identify_given(G, x, y, observed, included, given) -> Identification:
     pb = _Problem(G, x, y, observed, (*W, *inc), check=False)
     rank = _ranked(G)
     selected = sorted(pb.selected, key=rank.__getitem__)
-    warnings = (_selection_warning(selected),) if selected else ()
+    warnings = (_selection_warning(selected, pb.population),) if selected else ()
 
     def none(reason: str, **kw) -> Identification:
         return Identification(
@@ -262,6 +298,8 @@ def _identify_given(G, x, y, observed, included, given) -> Identification:
             "intervention, which adjustment within its strata does not identify",
             descendant_condition=post,
         )
+    if pb.population == "none":
+        return none(f"not identifiable from these data: {_selection_failure(selected)}")
     found = pb.find_minimal()
     if found is None:
         return none(f"no valid adjustment set among the observed nodes contains {_name_set(W)}")
@@ -279,5 +317,12 @@ def _identify_given(G, x, y, observed, included, given) -> Identification:
     zs = [v for v in sorted(z, key=rank.__getitem__) if v not in pb.selected]
     expr = adjustment_formula(pb.X, pb.Y, zs, (*W, *selected))
     return _identification(
-        "backdoor", pb, expr, reason, adjustment_set=frozenset(z), warnings=warnings, given=W
+        "backdoor",
+        pb,
+        expr,
+        reason,
+        adjustment_set=frozenset(z),
+        warnings=warnings,
+        given=W,
+        population=pb.population or "whole",
     )

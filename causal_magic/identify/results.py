@@ -101,6 +101,10 @@ class Identification:
     given: tuple = ()
     #: For ``method="none"`` because a condition descends from the treatment: that condition.
     descendant_condition: Hashable | None = None
+    #: The population the formula holds for: ``"whole"`` (also without selection),
+    #: ``"selected"`` (within the selected data's population, P(y | do(x), s)), or
+    #: ``"none"`` when selection on a descendant of the treatment rules adjustment out.
+    population: str = "whole"
 
     @property
     def identifiable(self) -> bool:
