@@ -100,12 +100,12 @@ function swatch(item, colors) {
     }
     s.append(g);
   } else if (item.kind === "edge") {
-    const d = item.cls === "cm-bidirected" ? "M2,12 Q14,0 26,12" : "M2,8 L26,8";
-    s.append(svgEl("path", { class: `cm-edge ${item.cls}`.trim(), d }));
+    const d = item.key === "bidirected" ? "M2,12 Q14,0 26,12" : "M2,8 L26,8";
+    s.append(svgEl("path", { class: `cm-legend-line cm-legend-${item.key}`, d }));
   } else if (item.kind === "ring") {
     s.append(svgEl("circle", { class: "cm-legend-ring", cx: 14, cy: 8, r: 6 }));
   } else {
-    s.append(svgEl("path", { class: "cm-fit-mark", d: "M2,8 L26,8" }));
+    s.append(svgEl("path", { class: "cm-legend-line cm-legend-fit", d: "M2,8 L26,8" }));
   }
   return s;
 }
