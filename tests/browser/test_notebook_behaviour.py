@@ -108,14 +108,14 @@ def test_fit_card_after_a_widget_has_no_overlapping_text(open_notebook):
     card = nb.cell_output(4).locator(".cm-fit-card")
     expect(card).to_be_visible()
     expect(card.locator(".cm-contradicted")).to_be_visible()
-    expect(card.locator(".cmc-notes").first).to_be_visible()
+    expect(card.locator(".cmc-notes, .cm-notes").first).to_be_visible()
     found = card.evaluate(OVERLAPS_JS)
     assert found["count"] > 10, found
     assert found["overlaps"] == [], f"overlapping text in the fit card: {found['overlaps']}"
     # The widget's rules stay inside the widget: the card's notes are in the normal flow.
-    assert card.locator(".cmc-notes").first.evaluate("e => getComputedStyle(e).position") == (
-        "static"
-    )
+    assert card.locator(".cmc-notes, .cm-notes").first.evaluate(
+        "e => getComputedStyle(e).position"
+    ) == ("static")
     # "is independent of" is a glyph every font has, never the empty-box U+2AEB.
     text = card.inner_text()
     assert "\u2aeb" not in text and "\u22a5\u22a5" in text
