@@ -342,7 +342,8 @@ def _fit_marks(marks: Sequence[tuple[str, str, str, str, float, float]]) -> list
 def _edge_labels(labels: Sequence[tuple[float, float, str]]) -> list[str]:
     return [
         f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-family="sans-serif" '
-        f'font-size="{style.LABEL_SIZE}" font-weight="bold" fill="{LABEL_COLOR}">'
+        f'font-size="{style.LABEL_SIZE}" font-weight="bold" fill="{LABEL_COLOR}" '
+        f'stroke="{BACKGROUND}" stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
         f"{escape(text)}</text>"
         for x, y, text in labels
     ]
