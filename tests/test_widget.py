@@ -674,3 +674,61 @@ def test_lost_text_is_bounded():
     edit(w, "delete_node", id=f"N{0:05d}" * 3)
     w.follow(nx.DiGraph([("A", "B")]))
     assert 0 < len(w.lost_text) <= MAX_LOST_TEXT
+
+
+# -- stylesheets: scoped, and readable without theme variables (issue 12, items 1 and 2) ---
+
+
+def _rules(css: str) -> list[tuple[str, str]]:
+    """(selector list, body) of each rule, @keyframes' inner steps left out."""
+    import re
+
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"@keyframes[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", css)
+    return [(m.group(1).strip(), m.group(2)) for m in re.finditer(r"([^{}]+)\{([^{}]*)\}", css)]
+
+
+def _unscoped(css: str, roots: tuple[str, ...]) -> list[str]:
+    bad = []
+    for selectors, _body in _rules(css):
+        for sel in selectors.split(","):
+            sel = sel.strip()
+            # a theme's own marker may come first ([data-jp-theme-light=false], .vscode-dark)
+            for prefix in ('[data-jp-theme-light="false"] ', ".vscode-dark "):
+                sel = sel.removeprefix(prefix)
+            if not sel.startswith(roots):
+                bad.append(sel)
+    return bad
+
+
+def _theme_vars_without_fallback(css: str) -> list[str]:
+    import re
+
+    return re.findall(r"var\(--jp-[\w-]+\)", css)
+
+
+def test_every_widget_rule_is_scoped_to_the_widget_root():
+    import pathlib
+
+    css = (pathlib.Path(__file__).parents[1] / "js" / "widget.css").read_text()
+    assert len(_rules(css)) > 50
+    assert _unscoped(css, (".cm-dag",)) == []
+    assert _theme_vars_without_fallback(css) == []
+
+
+def test_cards_scope_their_css_share_no_class_with_the_widget_and_read_without_theme():
+    import pathlib
+    import re
+
+    from causal_magic.cards import do_card, fit_card
+
+    widget_css = (pathlib.Path(__file__).parents[1] / "js" / "widget.css").read_text()
+    widget_classes = set(re.findall(r"\.(cm-[\w-]+)", widget_css))
+    for module, root in ((do_card, ".cm-do-card"), (fit_card, ".cm-fit-card")):
+        css = module._CSS
+        assert _unscoped(css, (root,)) == [], module.__name__
+        assert _theme_vars_without_fallback(css) == [], module.__name__
+        card_classes = set(re.findall(r"\.(cm-[\w-]+)", css)) - {root[1:]}
+        assert card_classes & widget_classes == set(), module.__name__
+        # No light fill under the theme's (possibly white) text: fills are translucent.
+        assert not re.search(r"background:var\(--jp-(warn|error|success)-color3", css)
