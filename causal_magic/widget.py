@@ -273,7 +273,7 @@ class DagWidget(anywidget.AnyWidget):
         self._graph = graph
         self._detached_reason: str | None = None
         self._bind(graph, source)
-        self.lost_text = _lost_edits.get(graph, "")
+        self.lost_text = _lost_edits.pop(graph, "")  # said once, by the re-run's own view
         self.on_msg(self._on_msg)
         sync.add(self)
 

@@ -643,6 +643,8 @@ def test_rerun_that_replaces_browser_edits_says_so_and_offers_them(ip):
     from causal_magic.dsl import parse_dag
 
     assert ("B", "C") in parse_dag(fresh[0].lost_text.split("\n", 1)[1]).edges
+    # Said once: a later view of the same graph (%dag G in another cell) does not repeat it.
+    assert show(new_graph, name="G").lost_text == ""
 
 
 def test_rerun_without_edits_or_with_them_copied_back_loses_nothing(ip):
