@@ -42,13 +42,19 @@ LINE_HEIGHT = 1.2
 LABEL_HALO = 3
 LATENT_WIDTH = 2
 LATENT_DASH = "5 3"
+#: Letter badges on the node's upper right: the roles told apart by more than colour
+#: (red and green look alike to a deuteranope; mediator and selected have no colour).
+ROLE_BADGES = {"treatment": "T", "outcome": "O", "mediator": "M", "selected": "S"}
+BADGE_RADIUS = 8
+BADGE_SIZE = 10
 
 # -- edges ------------------------------------------------------------------------------
 EDGE_WIDTH = 2
 CAUSAL_WIDTH = 3.5
 BIASING_WIDTH = 2.5
 BIASING_DASH = "7 4"
-BIDIRECTED_DASH = "5 4"
+#: ``<->`` (a hidden common cause): dotted, so it never reads as a dashed biasing path.
+BIDIRECTED_DASH = "1 5"
 #: How far a ``<->`` curve bends away from the chord, as a share of the chord's length.
 BEND = 0.25
 #: How far an edge's label sits above the edge's middle (a straight edge / a curve).
@@ -88,6 +94,20 @@ CAUSAL_COLOR = "#009e73"
 BIASING_COLOR = "#d55e00"
 LABEL_COLOR = "#a67c00"
 
+# -- text -------------------------------------------------------------------------------
+#: "is independent of". U+2AEB (⫫) is an empty box in Linux's default fonts (DejaVu,
+#: Liberation); U+22A5 twice is in every one of them, and reads the same.
+INDEP_SIGN = "\u22a5\u22a5"
+
+
+def plain_indep(text: str) -> str:
+    """``text`` with every ⫫ written with :data:`INDEP_SIGN`, a glyph every font has.
+
+    >>> plain_indep("A \u2aeb C | B")
+    'A \u22a5\u22a5 C | B'
+    """
+    return text.replace("\u2aeb", INDEP_SIGN)
+
 
 def role_colors() -> dict[str, str]:
     """Node fill per role, from ``graph.ROLE_COLORS``, with ``"default"`` for no role."""
@@ -111,6 +131,9 @@ def as_json() -> dict[str, Any]:
             "labelHalo": LABEL_HALO,
             "latentWidth": LATENT_WIDTH,
             "latentDash": LATENT_DASH,
+            "badges": dict(ROLE_BADGES),
+            "badgeRadius": BADGE_RADIUS,
+            "badgeSize": BADGE_SIZE,
         },
         "edge": {
             "width": EDGE_WIDTH,
@@ -135,6 +158,7 @@ def as_json() -> dict[str, Any]:
             "apexShare": FIT_APEX_SHARE,
         },
         "title": {"band": TITLE_BAND, "size": TITLE_SIZE},
+        "indepSign": INDEP_SIGN,
         "bounds": {"padX": BOUNDS_PAD_X, "padY": BOUNDS_PAD_Y},
         "colors": {
             "causal": CAUSAL_COLOR,

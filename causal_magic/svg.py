@@ -342,7 +342,8 @@ def _fit_marks(marks: Sequence[tuple[str, str, str, str, float, float]]) -> list
 def _edge_labels(labels: Sequence[tuple[float, float, str]]) -> list[str]:
     return [
         f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-family="sans-serif" '
-        f'font-size="{style.LABEL_SIZE}" font-weight="bold" fill="{LABEL_COLOR}">'
+        f'font-size="{style.LABEL_SIZE}" font-weight="bold" fill="{LABEL_COLOR}" '
+        f'stroke="{BACKGROUND}" stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
         f"{escape(text)}</text>"
         for x, y, text in labels
     ]
@@ -363,11 +364,28 @@ def _text_lines(label: str, x: float, y: float, fill: str, halo: str) -> str:
     )
 
 
+def _badge(role: str | None, x: float, y: float, r: float) -> list[str]:
+    """The role's letter badge (T, O, M, S) at the node's upper right: not colour alone."""
+    letter = style.ROLE_BADGES.get(role or "")
+    if not letter:
+        return []
+    bx, by = x + r * 0.72, y - r * 0.72
+    return [
+        f'<g class="cm-badge"><circle cx="{bx:.1f}" cy="{by:.1f}" r="{style.BADGE_RADIUS}" '
+        f'fill="{BACKGROUND}" stroke="{TEXT_COLOR}" stroke-width="1.5"/>'
+        f'<text x="{bx:.1f}" y="{by:.1f}" dy="0.35em" text-anchor="middle" '
+        f'font-family="sans-serif" font-size="{style.BADGE_SIZE}" font-weight="bold" '
+        f'fill="{TEXT_COLOR}">{letter}</text></g>'
+    ]
+
+
 def _node(n: Mapping[str, Any], ringed: bool) -> list[str]:
-    """One node: its ring (adjusted or in the overlay's set), circle and name."""
+    """One node: its tooltip, ring (adjusted or in the overlay's set), circle, name, badge."""
     color = role_color(n.get("role"))
     x, y, r = n["x"], n["y"], NODE_RADIUS
     out = [f"<g data-id={quoteattr(n['id'])} data-role={quoteattr(n.get('role') or '')}>"]
+    tip = n["id"] + (f": {n['role']}" if n.get("role") else "")
+    out.append(f"<title>{escape(tip)}</title>")
     if ringed:
         out.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + style.RING_GAP}" fill="none" '
@@ -385,6 +403,83 @@ def _node(n: Mapping[str, Any], ringed: bool) -> list[str]:
             f'stroke-width="{style.NODE_OUTLINE}"/>'
         )
         out.append(_text_lines(n["label"], x, y, BACKGROUND, color))
+    out += _badge(n.get("role"), x, y, r)
+    out.append("</g>")
+    return out
+
+
+#: The legend's words per role (roles present are listed), as in the live widget.
+_LEGEND_ROLES = {
+    "treatment": "treatment",
+    "outcome": "outcome",
+    "confounder": "confounder",
+    "mediator": "mediator",
+    "adjusted": "adjusted for",
+    "latent": "latent (unobserved)",
+    "selected": "selected on",
+}
+LEGEND_LINE = 18
+
+
+def legend_items(
+    data: Mapping[str, Any], overlay: Mapping[str, Any], fit_marks: Sequence[Any] = ()
+) -> list[tuple[str, str]]:
+    """``(kind, words)`` for what the drawing shows, in the live widget's legend order.
+
+    >>> legend_items({"nodes": [{"role": "treatment"}], "edges": [1]}, {})
+    [('role:treatment', 'T treatment'), ('edge', 'direct effect')]
+    """
+    roles = {n.get("role") for n in data.get("nodes", [])}
+    items = []
+    for role, words in _LEGEND_ROLES.items():
+        if role in roles:
+            badge = style.ROLE_BADGES.get(role)
+            items.append((f"role:{role}", f"{badge} {words}" if badge else words))
+    if data.get("edges"):
+        items.append(("edge", "direct effect"))
+    if overlay.get("causal"):
+        items.append(("causal", "causal path"))
+    if overlay.get("biasing"):
+        items.append(("biasing", "open biasing path"))
+    if data.get("bidirected"):
+        items.append(("bidirected", "<-> hidden common cause"))
+    if overlay.get("minimal"):
+        items.append(("ring", "ring: adjust for it"))
+    if fit_marks:
+        items.append(("fit", f"{FIT_GLYPH} contradicted by the data"))
+    return items
+
+
+def _legend(frame: _Frame, items: Sequence[tuple[str, str]], y: float) -> list[str]:
+    """The legend, one line of small swatches and words under the drawing, at ``y``."""
+    if not items:
+        return []
+    out = ['<g class="cm-legend" font-family="sans-serif" font-size="11">']
+    x = frame.x0 - MARGIN + 8
+    swatch = {
+        "edge": (EDGE_COLOR, ""),
+        "causal": (CAUSAL_COLOR, ""),
+        "biasing": (BIASING_COLOR, style.BIASING_DASH),
+        "bidirected": (EDGE_COLOR, style.BIDIRECTED_DASH),
+        "fit": (FIT_COLOR, FIT_DASH),
+    }
+    for kind, words in items:
+        if kind.startswith("role:"):
+            color = role_color(kind[5:])
+            out.append(f'<circle cx="{x + 6:.1f}" cy="{y - 4:.1f}" r="5" fill="{color}"/>')
+        elif kind == "ring":
+            out.append(
+                f'<circle cx="{x + 6:.1f}" cy="{y - 4:.1f}" r="5" fill="none" '
+                f'stroke="{RING_COLOR}" stroke-width="{style.RING_WIDTH}"/>'
+            )
+        else:
+            color, dash = swatch[kind]
+            out.append(
+                f'<path d="M{x:.1f},{y - 4:.1f}h14" stroke="{color}" stroke-width="2.5" '
+                f'stroke-linecap="round"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
+            )
+        out.append(f'<text x="{x + 18:.1f}" y="{y:.1f}" fill="{TEXT_COLOR}">{escape(words)}</text>')
+        x += 26 + 6.2 * len(words)
     out.append("</g>")
     return out
 
@@ -440,8 +535,15 @@ def render_svg(
     by_id = {n["id"]: n for n in nodes}
     marks = _placed_fit_marks(fit_marks, by_id)
     # The marks' glyphs stand beside the nodes: the picture must include them.
-    frame = _frame([*nodes, *({"x": m[4], "y": m[5]} for m in marks)], title, note, width, height)
     overlay = overlay or {}
+    legend = legend_items(data, overlay, marks)
+    # The legend's line goes under the drawing, in the note's band (a longer "note").
+    room = " " * int(sum(26 + 6.2 * len(w) for _k, w in legend) / 7)
+    foot_text = max(note, room, key=len)  # _frame sizes the foot band for the longer line
+    points = [*nodes, *({"x": m[4], "y": m[5]} for m in marks)]
+    frame = _frame(points, title, foot_text, width, height)
+    if legend and note:
+        frame = replace(frame, foot=frame.foot + LEGEND_LINE)
     causal = {tuple(e) for e in overlay.get("causal", [])}
     biasing = {tuple(e) for e in overlay.get("biasing", [])}
     in_set = set(overlay.get("minimal") or [])
@@ -453,6 +555,7 @@ def render_svg(
     out += _edge_labels(labels)
     for n in nodes:
         out += _node(n, ringed=n.get("role") == "adjusted" or n["id"] in in_set)
+    out += _legend(frame, legend, frame.y1 + MARGIN + 10)
     out += _note(frame, note)
     out.append("</svg>")
     return "".join(out)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import pathlib
 import uuid
+import weakref
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -34,7 +35,7 @@ from .graph import (
     nodes_with_role,
     visible_nodes,
 )
-from .style import FONT_SIZE, NODE_RADIUS, TITLE_BAND
+from .style import FONT_SIZE, NODE_RADIUS, TITLE_BAND, plain_indep
 from .style import role_colors as _role_colors
 from .svg import bounds, drawing_data, render_svg, render_tikz, side_by_side
 
@@ -50,6 +51,19 @@ STATIC_NOTE = "Static copy: run the cell to edit."
 #: How many adjustment sets the overlay panel lists at most.
 MAX_SETS = 5
 MAX_NAME = 200
+#: The replaced edits a new view offers back are cut at this many characters (a notebook
+#: file carries the text forever).
+MAX_LOST_TEXT = 20_000
+
+#: Edits made in the browser that a ``%%dag`` re-run replaced, as ``%%dag`` text, keyed by
+#: the graph that replaced them: the new cell's view offers them back (state-model §2).
+_lost_edits: weakref.WeakKeyDictionary[nx.DiGraph, str] = weakref.WeakKeyDictionary()
+
+
+def _shape(G: nx.DiGraph) -> str:
+    """The graph without positions: what a drag does not change."""
+    nodes = [(n, {k: v for k, v in d.items() if k != "pos"}) for n, d in G.nodes(data=True)]
+    return repr((nodes, list(G.edges(data=True)), G.graph))
 
 
 class StaticFallback:
@@ -211,6 +225,12 @@ class DagWidget(anywidget.AnyWidget):
     message_seq = t.Int(0).tag(sync=True)
     dirty = t.Bool(False, help="the graph differs from the cell that made it").tag(sync=True)
     dsl_text = t.Unicode("", help="%%dag NAME text of the graph, when dirty").tag(sync=True)
+    structure_changed = t.Bool(
+        False, help="dirty by more than moved nodes (the copy-back text opens only then)"
+    ).tag(sync=True)
+    lost_text = t.Unicode(
+        "", help="%%dag text of browser edits that the last %%dag run replaced"
+    ).tag(sync=True)
     overlay = t.Dict().tag(sync=True)
     can_undo = t.Bool(False).tag(sync=True)
     can_redo = t.Bool(False).tag(sync=True)
@@ -253,6 +273,7 @@ class DagWidget(anywidget.AnyWidget):
         self._graph = graph
         self._detached_reason: str | None = None
         self._bind(graph, source)
+        self.lost_text = _lost_edits.pop(graph, "")  # said once, by the re-run's own view
         self.on_msg(self._on_msg)
         sync.add(self)
 
@@ -262,6 +283,7 @@ class DagWidget(anywidget.AnyWidget):
         self._graph = graph
         self.source = source
         self._cell_fp = sync.fingerprint(graph)
+        self._cell_shape = _shape(graph)
         self._px: dict[Hashable, tuple[float, float]] = {}
         self._undo: list[tuple[Snapshot, dict, str]] = []
         self._redo: list[tuple[Snapshot, dict, str]] = []
@@ -286,9 +308,24 @@ class DagWidget(anywidget.AnyWidget):
         self.follow(new)
 
     def follow(self, graph: nx.DiGraph, source: str | None = None) -> None:
-        """Re-bind to ``graph`` (``%%dag`` re-run, ``widget.graph = H``); clears undo."""
+        """Re-bind to ``graph`` (``%%dag`` re-run, ``widget.graph = H``); clears undo.
+
+        Edits made here since the cell ran, which ``graph`` does not have, are not dropped
+        silently: their ``%%dag`` text goes to ``lost_text`` (here and in the new cell's view).
+        """
+        lost = self._lost_text_for(graph)
         self._detached_reason = None
         self._bind(graph, source)
+        self.lost_text = lost
+        if lost:
+            _lost_edits[graph] = lost
+
+    def _lost_text_for(self, graph: nx.DiGraph) -> str:
+        """The ``%%dag`` text of this view's edits if following ``graph`` would lose them."""
+        old = self._graph
+        if old is graph or not self.dirty or sync.fingerprint(old) == sync.fingerprint(graph):
+            return ""
+        return self.copy_back_text()[:MAX_LOST_TEXT]
 
     def set_detached(self, reason: str | None) -> None:
         """Refuse edits with ``reason`` (``None`` re-attaches); see docs/state-model.md §2."""
@@ -335,6 +372,7 @@ class DagWidget(anywidget.AnyWidget):
             self.bidirected = data["bidirected"]
             self.overlay = overlay_for(G)
             self.dirty = dirty
+            self.structure_changed = dirty and _shape(G) != self._cell_shape
             self.dsl_text = self.copy_back_text() if dirty else ""
             self.can_undo = bool(self._undo)
             self.can_redo = bool(self._redo)
@@ -414,6 +452,8 @@ class DagWidget(anywidget.AnyWidget):
         text = mark.get("text", "")
         if not isinstance(text, str):
             raise ValueError(f"{where}: 'text' must be a string, got {type(text).__name__}")
+        # The tooltip's ⫫ as a glyph every font has (the static SVG's <title> reads it too).
+        text = plain_indep(text)
         return {"a": a, "b": b, "given": [node(g, "given") for g in given], "text": text}
 
     # -- export ------------------------------------------------------------------------

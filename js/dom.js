@@ -2,8 +2,30 @@
 // drawing and its floating notes, the overlay panel and the copy-back text. Built once per
 // view; every later change only toggles classes, attributes and text.
 
-import { el } from "./elements.js";
+import { button, el } from "./elements.js";
+import { fillHelp } from "./help.js";
 import { createToolbar } from "./toolbar.js";
+
+/** The note about edits a re-run cell replaced (filled from the lost_text trait). */
+function lostNote() {
+  const box = el("div", "cm-lost");
+  box.setAttribute("role", "status");
+  box.hidden = true;
+  const text = el(
+    "span",
+    "cm-lost-what",
+    "Running the cell replaced edits made in the drawing since its last run.",
+  );
+  const show = button("cm-lost-show", "Show them", "Show the edited graph as %%dag text");
+  const copy = button("cm-lost-copy", "Copy as %%dag", "Copy the edited graph as a %%dag cell");
+  const dismiss = button("cm-lost-dismiss", "Dismiss", "Hide this note");
+  const area = el("textarea", "cm-lost-text");
+  area.readOnly = true;
+  area.spellcheck = false;
+  area.hidden = true;
+  box.append(text, show, copy, dismiss, area);
+  return { box, show, copy, dismiss, area };
+}
 
 /** Build the widget's elements inside `host`; returns them by name. */
 export function buildDom(host) {
@@ -20,6 +42,13 @@ export function buildDom(host) {
   svgEl.setAttribute("class", "cm-svg");
   svgEl.setAttribute("role", "img");
   const panel = el("div", "cm-overlay-panel");
+  const legend = el("div", "cm-legend");
+  legend.setAttribute("aria-label", "legend");
+  legend.hidden = true;
+  const help = el("div", "cm-help");
+  help.hidden = true;
+  fillHelp(help, el);
+  const lost = lostNote();
   const dslText = el("textarea", "cm-dsl-text");
   dslText.readOnly = true;
   dslText.spellcheck = false;
@@ -29,7 +58,7 @@ export function buildDom(host) {
   const notes = el("div", "cm-notes");
   notes.append(note, message);
   stage.append(svgEl, notes);
-  root.append(toolbar.element, stage, panel, dslText);
+  root.append(toolbar.element, help, lost.box, stage, legend, panel, dslText);
   host.appendChild(root);
-  return { root, toolbar, note, message, svgEl, panel, dslText };
+  return { root, toolbar, note, message, svgEl, panel, dslText, legend, help, lost };
 }

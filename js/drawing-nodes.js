@@ -1,5 +1,7 @@
 // The nodes' part of the drawing: one <g class="cm-node"> per visible node with its
-// circle, its ring (adjusted / in the overlay's set) and its name, one tspan per line.
+// tooltip (<title>: name and role), its circle, its ring (adjusted / in the overlay's set),
+// its selection halo, its name (one tspan per line) and, for treatment, outcome, mediator
+// and selected nodes, a letter badge (a cue that is not colour alone).
 // Names are set with .text(), never as HTML.
 
 import { select } from "d3-selection";
@@ -8,9 +10,14 @@ import { STYLE, roleColor } from "./style.js";
 
 function enterNode(enter) {
   const g = enter.append("g").attr("class", "cm-node");
+  g.append("title");
   g.append("circle").attr("class", "cm-circle");
+  g.append("circle").attr("class", "cm-halo");
   g.append("circle").attr("class", "cm-ring");
   g.append("text").attr("class", "cm-label");
+  const badge = g.append("g").attr("class", "cm-badge");
+  badge.append("circle");
+  badge.append("text").attr("dy", "0.35em");
   return g;
 }
 
@@ -23,6 +30,23 @@ function setName(el, text, label, fontSize) {
   for (const line of textLines(label, fontSize)) {
     text.append("tspan").attr("x", 0).attr("y", line.y).attr("dy", "0.35em").text(line.text);
   }
+}
+
+/** The tooltip of a node: its name, and its role when it has one. */
+export function nodeTooltip(d) {
+  const name = d.label && d.label !== d.id ? `${d.label} (${d.id})` : d.id;
+  return d.role ? `${name}: ${d.role}` : name;
+}
+
+/** The letter badge at the node's upper right ("T", "O", "M", "S"), or none. */
+function setBadge(g, role, radius) {
+  const letter = STYLE.node.badges[role] ?? "";
+  const badge = g.select("g.cm-badge").style("display", letter ? null : "none");
+  if (!letter) return;
+  const off = radius * 0.72;
+  badge.attr("transform", `translate(${off},${-off})`);
+  badge.select("circle").attr("r", STYLE.node.badgeRadius);
+  badge.select("text").text(letter);
 }
 
 /**
@@ -47,8 +71,11 @@ export function drawNodes(nodesG, nodes, ctx) {
         .classed("cm-in-set", inSet.has(d.id))
         .classed("cm-selected", selection?.kind === "node" && selection.id === d.id)
         .style("--cm-node-color", color);
+      g.select("title").text(nodeTooltip(d));
+      g.select("circle.cm-halo").attr("r", radius + STYLE.node.ringGap + STYLE.node.ringWidth + 2);
       g.select("circle.cm-circle").attr("r", radius).attr("fill", color);
       g.select("circle.cm-ring").attr("r", radius + STYLE.node.ringGap);
       setName(this, g.select("text.cm-label"), d.label, fontSize);
+      setBadge(g, d.role, radius);
     });
 }

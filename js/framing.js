@@ -12,9 +12,17 @@ export function viewSize(model, svgEl, host) {
   return { width, height: model.get("height") || 300 };
 }
 
-/** Zoom events to handle: the wheel anywhere, a primary-button drag off the nodes. */
-export function zoomFilter(event) {
-  if (event.type === "wheel") return true;
+/** Milliseconds the "Ctrl + wheel to zoom" hint stays. */
+const WHEEL_HINT_MS = 1800;
+
+/**
+ * Zoom events to handle. The wheel belongs to the page (a notebook scrolls past drawings):
+ * it zooms only with Ctrl/Cmd held (a trackpad pinch is a wheel with ctrlKey) or once the
+ * user clicked into the widget (`engaged`), as maps embedded in pages do. A primary-button
+ * drag off the nodes pans.
+ */
+export function zoomFilter(event, engaged = false) {
+  if (event.type === "wheel") return Boolean(engaged || event.ctrlKey || event.metaKey);
   if (event.button) return false;
   return !event.target.closest?.(".cm-node");
 }
@@ -35,12 +43,21 @@ export function createFraming(w) {
       ];
     })
     .scaleExtent([0.05, 8])
-    .filter(zoomFilter)
+    .filter((event) => zoomFilter(event, view.engaged))
     .on("zoom", (event) => {
       drawing.viewport.attr("transform", event.transform);
       if (event.sourceEvent) view.autoFit = false;
     });
   drawing.svg.call(zoomer).on("dblclick.zoom", null);
+  let hintTimer = null;
+  w.listen(svgEl, "wheel", (event) => {
+    if (zoomFilter(event, view.engaged)) return;
+    w.notes.info("Ctrl + wheel (⌘ + wheel on a Mac) zooms; or click the drawing first.");
+    clearTimeout(hintTimer);
+    hintTimer = setTimeout(() => {
+      if (w.notes.said().startsWith("Ctrl + wheel")) w.notes.say("");
+    }, WHEEL_HINT_MS);
+  });
 
   function fit() {
     const { width, height } = size();

@@ -67,7 +67,7 @@ export function bindClicks(w) {
     if (nodeEl) {
       const act = nodeClick(view, nodeEl.getAttribute("data-id"));
       if (act.select) w.select(act.select);
-      if (act.say !== undefined) notes.say(act.say);
+      if (act.say !== undefined) notes.info(act.say);
       if (act.send) w.send(act.send);
       return;
     }

@@ -40,12 +40,13 @@ export function createChannel({ model, notes, refused, timers = globalThis }) {
     if (msg && msg.type === "hello") onHello();
   }
 
-  /** Start the handshake (a view with no kernel stays static). */
+  /** Start the handshake; false when it could not even be sent (no kernel: stay static). */
   function hello() {
     try {
       model.send({ type: "hello" });
+      return true;
     } catch {
-      // no kernel: the view stays static
+      return false;
     }
   }
 

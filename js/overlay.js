@@ -46,9 +46,7 @@ export function panelLines(overlay) {
   if (sets.length > 1) {
     lines.push(`Valid adjustment sets (first ${sets.length}): ${sets.map(fmt).join("; ")}`);
   }
-  lines.push(
-    "Legend: solid thick = causal path; dashed = open biasing path; ring = adjust for it.",
-  );
+  // What the line styles mean is the legend's job (legend.js), under the drawing.
   return lines;
 }
 

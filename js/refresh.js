@@ -3,6 +3,7 @@
 
 import { keepSelection } from "./editing.js";
 import { el } from "./elements.js";
+import { drawLegend, legendItems } from "./legend.js";
 import { panelLines } from "./overlay.js";
 import { showStatus, statusOf } from "./status.js";
 
@@ -27,6 +28,17 @@ export function createRefresh(w) {
     dom.svgEl.setAttribute("aria-label", `causal graph: ${d.nodes.length} nodes`);
     if (view.autoFit) w.framing.fit();
     drawing.viewport.selectAll("g.cm-node").call(w.dragger); // new nodes can be dragged
+    legend();
+  }
+
+  /** The legend: what is on the drawing now (roles, edge styles, marks). */
+  function legend() {
+    const items = legendItems({
+      ...graphData(model),
+      overlay: model.get("overlay") || {},
+      fitMarks: model.get("fit_marks") || [],
+    });
+    drawLegend(dom.legend, items, model.get("role_colors") || {}, el);
   }
 
   function panel() {
@@ -41,6 +53,10 @@ export function createRefresh(w) {
       reason: model.get("mode_reason"),
       live: view.live,
       staticExplained: view.staticExplained,
+      connecting: view.connecting,
+      structural: model.get("structure_changed"),
+      lostText: model.get("lost_text"),
+      lostDismissed: view.lostDismissed,
       canUndo: model.get("can_undo"),
       canRedo: model.get("can_redo"),
       dirty: model.get("dirty"),
@@ -64,5 +80,5 @@ export function createRefresh(w) {
     status();
   }
 
-  return { graph, panel, status, select, all };
+  return { graph, panel, status, select, all, legend };
 }

@@ -18,13 +18,15 @@ export function createToolbar() {
     png: button("cm-export-png", "PNG", "Download the drawing as PNG"),
     copySvg: button("cm-copy-svg", "Copy SVG", "Copy the SVG to the clipboard"),
     copyDsl: button("cm-copy-dsl", "Copy as %%dag", "Copy the edited graph as a %%dag cell"),
+    help: button("cm-help-button", "?", "Keys and gestures"),
   };
+  b.help.setAttribute("aria-expanded", "false");
   b.connect.setAttribute("aria-pressed", "false");
   const dirtyBadge = el("span", "cm-dirty", "changed since the cell ran");
   dirtyBadge.title = "The graph differs from the cell that made it: copy it back as %%dag text";
   const spacer = el("span", "cm-spacer");
   element.append(b.connect, b.undo, b.redo, b.fit, b.layout, spacer, dirtyBadge, b.copyDsl);
-  element.append(b.svg, b.png, b.copySvg);
+  element.append(b.svg, b.png, b.copySvg, b.help);
   dirtyBadge.hidden = b.copyDsl.hidden = true; // until the model says dirty
   return { element, buttons: b, dirtyBadge };
 }
@@ -54,7 +56,7 @@ export function bindToolbar(w) {
     w.view.connectFrom = null;
     b.connect.setAttribute("aria-pressed", String(w.view.connectMode));
     root.classList.toggle("cm-connecting", w.view.connectMode);
-    w.notes.say(connectHint(w.view.connectMode));
+    w.notes.info(connectHint(w.view.connectMode));
   });
   w.listen(b.undo, "click", () => w.send(edit("undo")));
   w.listen(b.redo, "click", () => w.send(edit("redo")));
@@ -64,6 +66,12 @@ export function bindToolbar(w) {
   });
   w.listen(b.layout, "click", () => w.send(edit("relayout", { layout: "layered" })));
   bindExports(w);
+  w.listen(b.help, "click", () => {
+    const open = w.dom.help.hidden;
+    w.dom.help.hidden = !open;
+    b.help.setAttribute("aria-expanded", String(open));
+  });
+  bindLost(w);
   w.listen(b.copyDsl, "click", () => {
     dslText.select();
     copy(w, w.model.get("dsl_text") || "", "The %%dag text");
@@ -86,14 +94,30 @@ function bindExports(w) {
   w.listen(b.copySvg, "click", () => copy(w, svg(), "SVG"));
 }
 
-/** Copy `text` to the clipboard, or show it in the text box to copy by hand. */
-async function copy(w, text, what) {
-  const { dslText } = w.dom;
+/** The lost-edits note's buttons: show the text, copy it, dismiss the note (view only). */
+function bindLost(w) {
+  const { show, copy: copyButton, dismiss, area, box } = w.dom.lost;
+  w.listen(show, "click", () => {
+    area.hidden = !area.hidden;
+    show.textContent = area.hidden ? "Show them" : "Hide them";
+  });
+  w.listen(copyButton, "click", () =>
+    copy(w, w.model.get("lost_text") || "", "The lost edits", area),
+  );
+  w.listen(dismiss, "click", () => {
+    box.hidden = true;
+    w.view.lostDismissed = w.model.get("lost_text");
+  });
+}
+
+/** Copy `text` to the clipboard, or show it in a text box (`box`) to copy by hand. */
+async function copy(w, text, what, box = w.dom.dslText) {
+  const dslText = box;
   try {
     await navigator.clipboard.writeText(text);
-    w.notes.say(`${what} copied to the clipboard.`);
+    w.notes.info(`${what} copied to the clipboard.`);
   } catch {
-    w.notes.say(`The clipboard is not available here: select the text below and copy it.`);
+    w.notes.info("The clipboard is not available here: select the text below and copy it.");
     dslText.hidden = false;
     dslText.value = text;
     dslText.select();

@@ -13,6 +13,8 @@ export function createView() {
     connectMode: false,
     connectFrom: null, // the cause picked in connect mode
     autoFit: true, // false once the user zoomed, panned or dragged by hand
+    engaged: false, // clicked into (the wheel zooms) until the pointer leaves the widget
+    connecting: true, // no answer from the kernel yet, and not given up waiting
   };
 }
 
@@ -34,7 +36,8 @@ export function nodeClick(view, id) {
   }
   const from = view.connectFrom;
   view.connectFrom = null;
-  if (from !== id) return { send: edit("add_edge", { source: from, target: id }) };
+  // The hint has done its job: clear it (a refusal, e.g. a cycle, comes back as a message).
+  if (from !== id) return { send: edit("add_edge", { source: from, target: id }), say: "" };
   return { say: "" };
 }
 

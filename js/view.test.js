@@ -18,6 +18,7 @@ test("a click selects a node; in connect mode two clicks send the edge", () => {
   assert.match(first.say, /effect of A/);
   assert.deepEqual(nodeClick(view, "B"), {
     send: { type: "edit", op: "add_edge", source: "A", target: "B" },
+    say: "",
   });
   assert.equal(view.connectFrom, null);
   nodeClick(view, "A");

@@ -25,8 +25,11 @@ import { createView, viewMode } from "./view.js";
 // Kept as an export of the bundle, as before the split.
 export { hideStaticCopies };
 
-/** How long a view with no kernel waits before saying it is a static copy (ms). */
+/** How long a view with no kernel waits before saying anything (ms). */
 const STATIC_NOTE_DELAY = 1500;
+/** How long it says "connecting" before it says it is a static copy (ms): a kernel busy
+ *  with Run All answers after the cells ahead of the handshake have run. */
+const CONNECT_GIVE_UP = 12000;
 
 /** Event listeners and model handlers that `dispose` removes again. */
 function subscriptions(model) {
@@ -85,13 +88,17 @@ function followModel(w, onModel, onLive) {
     refresh.graph();
     refresh.panel();
   });
-  onModel("change:fit_marks", () => w.drawing.setMarks(model.get("fit_marks")));
+  onModel("change:fit_marks", () => {
+    w.drawing.setMarks(model.get("fit_marks"));
+    refresh.legend();
+  });
   onModel("change:title change:width change:height", () => {
     w.framing.layoutBox();
     if (view.autoFit) w.framing.fit();
   });
   onModel(
-    "change:mode change:mode_reason change:dirty change:dsl_text change:can_undo change:can_redo",
+    "change:mode change:mode_reason change:dirty change:dsl_text change:can_undo change:can_redo " +
+      "change:structure_changed change:lost_text",
     refresh.status,
   );
   onModel("change:message_seq change:message", () => w.notes.say(model.get("message")));
@@ -113,10 +120,18 @@ function render({ model, el: host }) {
   bindKeyboard(w);
   bindToolbar(w);
   let staticTimer = null;
-  followModel(w, subs.onModel, () => clearTimeout(staticTimer));
+  let giveUpTimer = null;
+  followModel(w, subs.onModel, () => {
+    clearTimeout(staticTimer);
+    clearTimeout(giveUpTimer);
+  });
 
   // Say hello first: even if drawing failed, the kernel handshake must happen.
-  w.channel.hello();
+  if (!w.channel.hello()) w.view.connecting = false; // no kernel to wait for
+  giveUpTimer = setTimeout(() => {
+    w.view.connecting = false;
+    w.refresh.status();
+  }, CONNECT_GIVE_UP);
   try {
     w.refresh.all();
   } catch (err) {
@@ -131,6 +146,7 @@ function render({ model, el: host }) {
 
   return () => {
     clearTimeout(staticTimer);
+    clearTimeout(giveUpTimer);
     w.channel.dispose();
     w.textInput.close();
     subs.dispose();

@@ -34,7 +34,10 @@ def test_nodes_are_circles_in_their_role_colour_with_their_name():
     gear = root.find(".//s:g[@data-id='Gear']", NS)
     assert gear.get("data-role") == "treatment"
     assert gear.find("s:circle", NS).get("fill") == ROLE_COLORS["treatment"]
-    assert "".join(gear.itertext()) == "Gear"
+    assert "".join(gear.find("s:text", NS).itertext()) == "Gear"
+    # Not colour alone: a "T" badge, and the name and role as the node's tooltip.
+    assert gear.find("s:g[@class='cm-badge']/s:text", NS).text == "T"
+    assert gear.find("s:title", NS).text == "Gear: treatment"
     sound = root.find(".//s:g[@data-id='Sound']", NS)
     assert sound.find("s:circle", NS).get("fill") == ROLE_COLORS[None]
     assert "GAS" in "".join(root.itertext())

@@ -613,3 +613,124 @@ def test_a_row_publishes_one_static_svg_that_each_graph_keeps_current(published)
     assert static.count("<svg") == 3 and f'data-cm-static="{sid}"' in static
     edit(row.widgets[0], "add_node", id="Money")
     assert 'data-id="Money"' in published[-1][1]["image/svg+xml"]
+
+
+# -- edits a re-run replaces (issue 12, item 10) -----------------------------------------
+
+
+def _views_of(graph: nx.DiGraph) -> list[DagWidget]:
+    return [w for w in sync.live_widgets() if w.graph is graph]
+
+
+def test_rerun_that_replaces_browser_edits_says_so_and_offers_them(ip):
+    ip.run_cell_magic("dag", "G", "A -> B")
+    (first,) = _views_of(ip.user_ns["G"])
+    assert first.lost_text == ""
+    assert edit(first, "add_node", id="C", x=10, y=10) is None
+    assert edit(first, "add_edge", source="B", target="C") is None
+    assert first.dirty and first.structure_changed
+
+    ip.run_cell_magic("dag", "G", "A -> B")
+    new_graph = ip.user_ns["G"]
+    assert sorted(new_graph.edges) == [("A", "B")], "the cell text wins, as before"
+    views = _views_of(new_graph)
+    fresh = [w for w in views if w is not first]
+    assert fresh, "the re-run displays a new view"
+    for w in views:  # the new output and the old view (if still shown) both offer them
+        assert w.lost_text.startswith("%%dag G\n")
+        assert "B -> C" in w.lost_text
+    # The offered text is the edited graph: parsed back, it has the lost edge.
+    from causal_magic.dsl import parse_dag
+
+    assert ("B", "C") in parse_dag(fresh[0].lost_text.split("\n", 1)[1]).edges
+    # Said once: a later view of the same graph (%dag G in another cell) does not repeat it.
+    assert show(new_graph, name="G").lost_text == ""
+
+
+def test_rerun_without_edits_or_with_them_copied_back_loses_nothing(ip):
+    ip.run_cell_magic("dag", "G", "A -> B")
+    ip.run_cell_magic("dag", "G", "A -> B")
+    assert all(w.lost_text == "" for w in _views_of(ip.user_ns["G"]))
+    view = _views_of(ip.user_ns["G"])[-1]
+    edit(view, "add_node", id="C", x=0, y=0)
+    edit(view, "add_edge", source="B", target="C")
+    copied = view.copy_back_text().split("\n", 1)[1]
+    ip.run_cell_magic("dag", "G", copied)  # the user pasted the edits into the cell
+    assert all(w.lost_text == "" for w in _views_of(ip.user_ns["G"]))
+
+
+def test_a_drag_alone_is_dirty_but_not_a_structural_change():
+    w = DagWidget(gas(), name="G")
+    edit(w, "move", id="Gear", x=5.0, y=7.0)
+    assert w.dirty and not w.structure_changed
+    assert w.dsl_text.startswith("%%dag G"), "the positions stay copyable"
+    edit(w, "set_role", id="Talent", role="mediator")
+    assert w.structure_changed
+
+
+def test_lost_text_is_bounded():
+    from causal_magic.widget import MAX_LOST_TEXT
+
+    G = nx.DiGraph([(f"N{i:05d}" * 3, f"N{i + 1:05d}" * 3) for i in range(3000)])
+    w = DagWidget(G, name="G")
+    edit(w, "delete_node", id=f"N{0:05d}" * 3)
+    w.follow(nx.DiGraph([("A", "B")]))
+    assert 0 < len(w.lost_text) <= MAX_LOST_TEXT
+
+
+# -- stylesheets: scoped, and readable without theme variables (issue 12, items 1 and 2) ---
+
+
+def _rules(css: str) -> list[tuple[str, str]]:
+    """(selector list, body) of each rule, @keyframes' inner steps left out."""
+    import re
+
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"@keyframes[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", css)
+    return [(m.group(1).strip(), m.group(2)) for m in re.finditer(r"([^{}]+)\{([^{}]*)\}", css)]
+
+
+def _unscoped(css: str, roots: tuple[str, ...]) -> list[str]:
+    bad = []
+    for selectors, _body in _rules(css):
+        for sel in selectors.split(","):
+            sel = sel.strip()
+            # a theme's own marker may come first ([data-jp-theme-light=false], .vscode-dark)
+            for prefix in ('[data-jp-theme-light="false"] ', ".vscode-dark "):
+                sel = sel.removeprefix(prefix)
+            if not sel.startswith(roots):
+                bad.append(sel)
+    return bad
+
+
+def _theme_vars_without_fallback(css: str) -> list[str]:
+    import re
+
+    return re.findall(r"var\(--jp-[\w-]+\)", css)
+
+
+def test_every_widget_rule_is_scoped_to_the_widget_root():
+    import pathlib
+
+    css = (pathlib.Path(__file__).parents[1] / "js" / "widget.css").read_text()
+    assert len(_rules(css)) > 50
+    assert _unscoped(css, (".cm-dag",)) == []
+    assert _theme_vars_without_fallback(css) == []
+
+
+def test_cards_scope_their_css_share_no_class_with_the_widget_and_read_without_theme():
+    import pathlib
+    import re
+
+    from causal_magic.cards import do_card, fit_card
+
+    widget_css = (pathlib.Path(__file__).parents[1] / "js" / "widget.css").read_text()
+    widget_classes = set(re.findall(r"\.(cm-[\w-]+)", widget_css))
+    for module, root in ((do_card, ".cm-do-card"), (fit_card, ".cm-fit-card")):
+        css = module._CSS
+        assert _unscoped(css, (root,)) == [], module.__name__
+        assert _theme_vars_without_fallback(css) == [], module.__name__
+        card_classes = set(re.findall(r"\.(cm-[\w-]+)", css)) - {root[1:]}
+        assert card_classes & widget_classes == set(), module.__name__
+        # No light fill under the theme's (possibly white) text: fills are translucent.
+        assert not re.search(r"background:var\(--jp-(warn|error|success)-color3", css)

@@ -48,12 +48,12 @@ _CSS = """
  padding:12px 16px;margin:4px 0;max-width:820px;line-height:1.45;font-size:13px}
 .cm-do-card .cm-query{font-family:var(--jp-content-font-family,Georgia,serif);font-size:16px;
  margin-bottom:8px}
-.cm-do-card .cm-x{color:var(--cm-treatment,#c0392b);font-weight:600}
-.cm-do-card .cm-y{color:var(--cm-outcome,#1e8449);font-weight:600}
+.cm-do-card .cm-x{color:var(--cm-treatment,#b03a2e);font-weight:600}
+.cm-do-card .cm-y{color:var(--cm-outcome,#1e7e44);font-weight:600}
 .cm-do-card .cm-numbers{display:flex;gap:28px;align-items:flex-end;flex-wrap:wrap;margin:6px 0 10px}
 .cm-do-card .cm-big{font-size:30px;font-weight:700;letter-spacing:.5px}
 .cm-do-card .cm-mid{font-size:20px;font-weight:600;opacity:.85}
-.cm-do-card .cm-label{display:block;font-size:11px;text-transform:none;opacity:.75}
+.cm-do-card .cmc-label{display:block;font-size:11px;text-transform:none;opacity:.75}
 .cm-do-card .cm-ci{font-size:12px;opacity:.85}
 .cm-do-card .cm-why{margin:6px 0}
 .cm-do-card .cm-formula{font-family:var(--jp-content-font-family,Georgia,serif);font-size:14px;
@@ -68,13 +68,14 @@ _CSS = """
 .cm-do-card table.cm-strata th,.cm-do-card table.cm-strata td{padding:2px 8px;
  border-bottom:1px solid var(--jp-border-color2,rgba(127,127,127,.3));text-align:right}
 .cm-do-card table.cm-strata th{font-weight:600}
-.cm-do-card .cm-warnings{border-left:4px solid var(--jp-warn-color0,#d68910);
- background:var(--jp-warn-color3,rgba(214,137,16,.12));padding:6px 10px;margin:8px 0;
- border-radius:4px}
+.cm-do-card .cm-warnings{border-left:4px solid var(--jp-warn-color1,#d68910);
+ background:rgba(214,137,16,.14);padding:6px 10px;margin:8px 0;border-radius:4px}
 .cm-do-card .cm-warnings ul{margin:0;padding-left:18px}
 .cm-do-card .cm-foot{font-size:11px;opacity:.7;margin-top:8px}
 .cm-do-card details summary{cursor:pointer;font-size:12px;opacity:.85}
 .cm-do-card sub{font-size:70%}
+[data-jp-theme-light="false"] .cm-do-card .cm-x,.vscode-dark .cm-do-card .cm-x{color:#ff9e94}
+[data-jp-theme-light="false"] .cm-do-card .cm-y,.vscode-dark .cm-do-card .cm-y{color:#7fd99a}
 """
 
 
@@ -226,7 +227,7 @@ def _numbers_html(r: DoResult) -> str:
         )
     parts = [
         f'<div><span class="cm-big cm-num">{num(r.value)}</span>'
-        f'<span class="cm-label">{label}{exact}</span>{ci}</div>'
+        f'<span class="cmc-label">{label}{exact}</span>{ci}</div>'
     ]
     if is_causal:
         naive_label = "naive P(y | x)" if r.term is None or r.term.kind == "P" else "naive E[y | x]"
@@ -234,11 +235,11 @@ def _numbers_html(r: DoResult) -> str:
             naive_label = f"naive ({'difference' if r.op == '-' else 'ratio'} of conditionals)"
         parts.append(
             f'<div><span class="cm-mid cm-num">{num(r.naive)}</span>'
-            f'<span class="cm-label">{_e(naive_label)}</span></div>'
+            f'<span class="cmc-label">{_e(naive_label)}</span></div>'
         )
         parts.append(
             f'<div><span class="cm-mid cm-num">{_signed(r.difference)}</span>'
-            '<span class="cm-label">difference (causal − naive)</span></div>'
+            '<span class="cmc-label">difference (causal − naive)</span></div>'
         )
     return f'<div class="cm-numbers">{"".join(parts)}</div>'
 

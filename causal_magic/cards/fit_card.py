@@ -8,7 +8,9 @@ missing"); then the whole table with the contradicted rows marked; then the
 notes that say how sparse strata and untestable claims were handled.
 
 Same rules as the ``%do`` card: self-contained HTML, inline CSS on the
-``--jp-*`` theme variables with fallbacks, ``cm-`` prefixed classes, no
+``--jp-*`` theme variables with fallbacks (fills translucent, so they read under
+light and dark text; the two status colours have a dark-theme pair), ``cm-``/``cmc-``
+prefixed classes scoped to the card's root (none shared with the widget's), no
 script, every user string escaped.  The card only reads the result's fields
 and methods (the sentences are written in :mod:`causal_magic.fit.result`), so
 it imports nothing from the fit package, not even for type checking: the
@@ -22,6 +24,7 @@ import html
 import math
 from typing import Any, Protocol
 
+from ..style import INDEP_SIGN, plain_indep
 from .caps import MAX_ITEMS, MAX_ROWS, clip, more_html, more_text
 
 __all__ = ["ComparisonLike", "FitLike", "render_compare_html", "render_fit_html"]
@@ -69,15 +72,14 @@ _CSS = """
  color:var(--jp-ui-font-color1,inherit);background:var(--jp-layout-color1,transparent);
  border:1px solid var(--jp-border-color2,rgba(127,127,127,.35));border-radius:8px;
  padding:12px 16px;margin:4px 0;max-width:860px;line-height:1.45;font-size:13px}
-.cm-fit-card .cm-title{font-size:15px;font-weight:600;margin-bottom:6px}
+.cm-fit-card .cmc-title{font-size:15px;font-weight:600;margin-bottom:6px}
 .cm-fit-card .cm-verdict{font-size:14px;margin:4px 0 8px}
-.cm-fit-card .cm-ok{color:var(--jp-success-color0,#1e8449);font-weight:600}
-.cm-fit-card .cm-bad{color:var(--jp-error-color0,#c0392b);font-weight:600}
+.cm-fit-card .cm-ok{color:#1e7e44;font-weight:600}
+.cm-fit-card .cm-bad{color:#b03a2e;font-weight:600}
 .cm-fit-card .cm-none{opacity:.8;font-weight:600}
-.cm-fit-card .cm-contradicted{border-left:4px solid var(--jp-error-color0,#c0392b);
- background:var(--jp-error-color3,rgba(192,57,43,.10));padding:6px 10px;margin:8px 0;
- border-radius:4px}
-.cm-fit-card .cm-contradicted ul,.cm-fit-card .cm-notes ul{margin:0;padding-left:18px}
+.cm-fit-card .cm-contradicted{border-left:4px solid var(--jp-error-color1,#c0392b);
+ background:rgba(192,57,43,.12);padding:6px 10px;margin:8px 0;border-radius:4px}
+.cm-fit-card .cm-contradicted ul,.cm-fit-card .cmc-notes ul{margin:0;padding-left:18px}
 .cm-fit-card .cm-equiv{background:var(--jp-layout-color2,rgba(127,127,127,.08));
  border-radius:6px;padding:6px 10px;margin:8px 0}
 .cm-fit-card table.cm-tests{border-collapse:collapse;font-size:12px;margin:6px 0}
@@ -89,13 +91,14 @@ _CSS = """
 .cm-fit-card table.cm-tests td.cm-verdict-cell{white-space:nowrap}
 .cm-fit-card table.cm-tests td.cm-claim,.cm-fit-card table.cm-tests td.cm-text{text-align:left}
 .cm-fit-card table.cm-tests td.cm-claim{white-space:nowrap}
-.cm-fit-card .cm-indep{font-family:"Cambria Math","STIX Two Math","Noto Sans Math",
- "Segoe UI Symbol","Apple Symbols",serif}
-.cm-fit-card tr.cm-rejected td{background:var(--jp-error-color3,rgba(192,57,43,.10))}
+.cm-fit-card .cmc-indep{letter-spacing:-.45em;margin-right:.45em}
+.cm-fit-card tr.cm-rejected td{background:rgba(192,57,43,.12)}
 .cm-fit-card .cm-num{font-variant-numeric:tabular-nums}
-.cm-fit-card .cm-notes{font-size:12px;opacity:.85;margin-top:6px}
+.cm-fit-card .cmc-notes{font-size:12px;opacity:.85;margin-top:6px}
 .cm-fit-card .cm-foot{font-size:11px;opacity:.7;margin-top:8px}
 .cm-fit-card details summary{cursor:pointer;font-size:12px;opacity:.85}
+[data-jp-theme-light="false"] .cm-fit-card .cm-ok,.vscode-dark .cm-fit-card .cm-ok{color:#7fd99a}
+[data-jp-theme-light="false"] .cm-fit-card .cm-bad,.vscode-dark .cm-fit-card .cm-bad{color:#ff9e94}
 """
 
 
@@ -104,8 +107,9 @@ def _e(s: object) -> str:
 
 
 def _claim(text: str) -> str:
-    """An implication, escaped, its ⫫ in a math font (few UI fonts carry the glyph)."""
-    return _e(text).replace("⫫", '<span class="cm-indep" title="is independent of">⫫</span>')
+    """An implication, escaped, its ⫫ drawn as two ⊥ (U+2AEB is a box in Linux's fonts)."""
+    sign = f'<span class="cmc-indep" title="is independent of">{INDEP_SIGN}</span>'
+    return _e(text).replace("⫫", sign)
 
 
 def _nan(v) -> bool:
@@ -193,7 +197,7 @@ def _table(df, extra: tuple[str, ...] = (), with_tests: bool = True) -> str:
 def _list(items: list[str], cls: str, title: str) -> str:
     if not items:
         return ""
-    lis = "".join(f"<li>{_e(clip(i))}</li>" for i in items[:MAX_ITEMS])
+    lis = "".join(f"<li>{_e(clip(plain_indep(i)))}</li>" for i in items[:MAX_ITEMS])
     more = more_text(len(items) - MAX_ITEMS, "of these", "the result object")
     lis += f"<li>{_e(more)}</li>" if more else ""
     return f'<div class="{cls}" role="note"><b>{_e(title)}</b><ul>{lis}</ul></div>'
@@ -203,10 +207,11 @@ def render_fit_html(r: FitLike) -> str:
     """The check_fit card as self-contained HTML (inline CSS, no script)."""
     name = f" {r.graph_name}" if r.graph_name else ""
     out = [f'<div class="cm-fit-card"><style>{_CSS}</style>']
-    out.append(f'<div class="cm-title">Does the graph{_e(name)} fit the data?</div>')
+    out.append(f'<div class="cmc-title">Does the graph{_e(name)} fit the data?</div>')
     fits = r.fits
     cls = "cm-ok" if fits else "cm-none" if fits is None else "cm-bad"
-    out.append(f'<div class="cm-verdict"><span class="{cls}">{_e(r.summary())}</span></div>')
+    verdict = _e(plain_indep(r.summary()))
+    out.append(f'<div class="cm-verdict"><span class="{cls}">{verdict}</span></div>')
     out.append(_list(r.readings(), "cm-contradicted", "Contradicted by the data"))
     if len(r.table):
         opened = " open" if len(r.table) <= 12 else ""
@@ -214,7 +219,7 @@ def render_fit_html(r: FitLike) -> str:
             f"<details{opened}><summary>{len(r.table)} implied independencies "
             f"(result.table)</summary>{_table(r.table)}</details>"
         )
-    out.append(_list(r.notes, "cm-notes", "Notes"))
+    out.append(_list(r.notes, "cmc-notes", "Notes"))
     bits = [f"graph {_e(r.graph_name)}" if r.graph_name else "graph"]
     if r.engine:
         bits.append(_e(r.engine))
@@ -231,7 +236,7 @@ def render_compare_html(c: ComparisonLike) -> str:
     """The compare card as self-contained HTML (inline CSS, no script)."""
     a, b = c.names
     out = [f'<div class="cm-fit-card"><style>{_CSS}</style>']
-    out.append(f'<div class="cm-title">{_e(a)} or {_e(b)}: what can the data tell?</div>')
+    out.append(f'<div class="cmc-title">{_e(a)} or {_e(b)}: what can the data tell?</div>')
     out.append(f'<div class="cm-verdict">{_e(c.verdict)}</div>')
     eq = "Markov equivalent" if c.equivalent else "undecided" if c.equivalent is None else ""
     label = f"<b>{_e(eq)}</b> — " if eq else ""
@@ -247,11 +252,11 @@ def render_compare_html(c: ComparisonLike) -> str:
     if c.shared:
         out.append(
             f"<details><summary>{len(c.shared)} claim(s) both make</summary>"
-            + _list(c.shared, "cm-notes", "")
+            + _list(c.shared, "cmc-notes", "")
             + "</details>"
         )
-    out.append(_list(c.not_comparable, "cm-notes", "Claims about a variable one graph lacks"))
-    out.append(_list(c.notes, "cm-notes", "Notes"))
+    out.append(_list(c.not_comparable, "cmc-notes", "Claims about a variable one graph lacks"))
+    out.append(_list(c.notes, "cmc-notes", "Notes"))
     k1, k2 = c.implied_counts
     out.append(
         f'<div class="cm-foot">{_e(a)}: {k1} implied independencies · {_e(b)}: {k2} · '

@@ -136,7 +136,7 @@ def test_reality_graph_renders_nodes_edges_and_role_colours(open_notebook, app):
     for name, colour in ROLE_FILLS.items():
         n = node(root, name)
         expect(n).to_be_visible()
-        expect(n.locator("text")).to_have_text(name)
+        expect(n.locator("text.cm-label")).to_have_text(name)
         fill = n.locator("circle:not(.cm-ring)").first.evaluate("c => getComputedStyle(c).fill")
         assert fill == rgb(colour), f"{name}: fill {fill}, expected {colour}"
     # The drawing is the graph the kernel holds.

@@ -1,0 +1,124 @@
+// The legend under the drawing: what is on it now, and nothing else -- the roles present
+// (with their colour and, for treatment/outcome/mediator/selected, their letter badge: a cue
+// that is not colour alone) and the edge styles in use (plain, causal path, open biasing
+// path, <-> hidden common cause, adjustment ring, fit marks). legendItems is pure (tested);
+// drawLegend writes it as text and small SVG swatches, never HTML.
+
+import { STYLE, roleColor } from "./style.js";
+
+/** Role order and words, as in causal_magic.graph.ROLES. */
+const ROLE_WORDS = [
+  ["treatment", "treatment"],
+  ["outcome", "outcome"],
+  ["confounder", "confounder"],
+  ["mediator", "mediator"],
+  ["adjusted", "adjusted for"],
+  ["latent", "latent (unobserved)"],
+  ["selected", "selected on (selection)"],
+];
+
+/**
+ * What the legend lists, in order.
+ * @returns {{key: string, kind: "role"|"edge"|"ring"|"fit", role?: string, text: string}[]}
+ */
+export function legendItems({
+  nodes = [],
+  edges = [],
+  bidirected = [],
+  overlay = {},
+  fitMarks = [],
+}) {
+  const roles = new Set(nodes.map((n) => n.role).filter(Boolean));
+  const items = [];
+  if (nodes.some((n) => !n.role))
+    items.push({ key: "role-none", kind: "role", role: "", text: "no role" });
+  for (const [role, text] of ROLE_WORDS) {
+    if (roles.has(role)) items.push({ key: `role-${role}`, kind: "role", role, text });
+  }
+  if (edges.length) items.push({ key: "edge", kind: "edge", cls: "", text: "direct effect" });
+  if (overlay?.causal?.length) {
+    items.push({
+      key: "causal",
+      kind: "edge",
+      cls: "cm-causal",
+      text: "causal path (solid, thick)",
+    });
+  }
+  if (overlay?.biasing?.length) {
+    items.push({
+      key: "biasing",
+      kind: "edge",
+      cls: "cm-biasing",
+      text: "open biasing path (dashed)",
+    });
+  }
+  if (bidirected.length) {
+    items.push({
+      key: "bidirected",
+      kind: "edge",
+      cls: "cm-bidirected",
+      text: "<-> hidden common cause (dotted, curved)",
+    });
+  }
+  if (overlay?.minimal?.length)
+    items.push({ key: "ring", kind: "ring", text: "in the adjustment set (ring)" });
+  if (fitMarks?.length) {
+    items.push({ key: "fit", kind: "fit", text: `${STYLE.fit.glyph} contradicted by the data` });
+  }
+  return items;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function svgEl(tag, attrs) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+/** A small picture for one item (role: a circle with its badge; edge: a line). */
+function swatch(item, colors) {
+  const s = svgEl("svg", {
+    class: "cm-legend-swatch",
+    width: 28,
+    height: 16,
+    "aria-hidden": "true",
+  });
+  if (item.kind === "role") {
+    const g = svgEl("g", {
+      class: "cm-legend-node",
+      "data-role": item.role,
+      transform: "translate(14,8)",
+    });
+    g.style.setProperty("--cm-node-color", roleColor(colors, item.role || "default"));
+    g.append(svgEl("circle", { r: 6, fill: roleColor(colors, item.role || "default") }));
+    const badge = STYLE.node.badges?.[item.role];
+    if (badge) {
+      const t = svgEl("text", { class: "cm-legend-badge", x: 0, y: 0, dy: "0.35em" });
+      t.textContent = badge;
+      g.append(t);
+    }
+    s.append(g);
+  } else if (item.kind === "edge") {
+    const d = item.key === "bidirected" ? "M2,12 Q14,0 26,12" : "M2,8 L26,8";
+    s.append(svgEl("path", { class: `cm-legend-line cm-legend-${item.key}`, d }));
+  } else if (item.kind === "ring") {
+    s.append(svgEl("circle", { class: "cm-legend-ring", cx: 14, cy: 8, r: 6 }));
+  } else {
+    s.append(svgEl("path", { class: "cm-legend-line cm-legend-fit", d: "M2,8 L26,8" }));
+  }
+  return s;
+}
+
+/** Write the legend's items into `box` (div.cm-legend); hidden when empty. */
+export function drawLegend(box, items, colors, el) {
+  box.replaceChildren(
+    ...items.map((item) => {
+      const span = el("span", "cm-legend-item");
+      span.setAttribute("data-key", item.key);
+      span.append(swatch(item, colors), el("span", "cm-legend-text", item.text));
+      return span;
+    }),
+  );
+  box.hidden = items.length === 0;
+}

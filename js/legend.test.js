@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { legendItems } from "./legend.js";
+
+test("the legend lists only what is on the drawing, in a fixed order", () => {
+  const nodes = [
+    { id: "X", role: "treatment" },
+    { id: "Y", role: "outcome" },
+    { id: "M", role: "mediator" },
+    { id: "Z" },
+  ];
+  const keys = legendItems({ nodes, edges: [{ source: "X", target: "M" }] }).map((i) => i.key);
+  assert.deepEqual(keys, ["role-none", "role-treatment", "role-outcome", "role-mediator", "edge"]);
+  assert.deepEqual(legendItems({}), []);
+});
+
+test("overlay, <-> and fit marks each get their own legend entry", () => {
+  const items = legendItems({
+    nodes: [{ id: "X", role: "selected" }],
+    edges: [],
+    bidirected: [{ id: "U", a: "X", b: "Y" }],
+    overlay: { causal: [["X", "Y"]], biasing: [["U", "X"]], minimal: ["Z"] },
+    fitMarks: [{ a: "X", b: "Y" }],
+  });
+  const keys = items.map((i) => i.key);
+  assert.deepEqual(keys, ["role-selected", "causal", "biasing", "bidirected", "ring", "fit"]);
+  const bi = items.find((i) => i.key === "bidirected");
+  assert.equal(bi.cls, "cm-bidirected");
+  assert.match(bi.text, /<->/);
+});
