@@ -484,7 +484,10 @@ def check_do_query(case):
         return
     if case["expect"] == "NotIdentifiableError":
         with pytest.raises(NotIdentifiableError):
-            do(query, data, dag=G, adjust=case.get("adjust"))
+            do(query, data, dag=G, adjust=case.get("adjust"), bounds=False)
+        # by default a non-identified query gives bounds instead of a number
+        r = do(query, data, dag=G, adjust=case.get("adjust"))
+        assert r.value is None and r.bounds is not None
         return
     r = do(query, data, dag=G, adjust=case.get("adjust"))
     assert r.value == pytest.approx(case["expect"], abs=1e-3)
