@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..style import plain_indep
 from .correction import CORRECTION_NAMES
 
 __all__ = [
@@ -260,7 +261,7 @@ class FitResult:
         more = more_text(len(self.table) - MAX_ROWS, "rows", "result.table")
         lines += [f"  {more}"] if more else []
         lines += [f"  note: {n}" for n in self.notes]
-        return "\n".join(lines)
+        return plain_indep("\n".join(lines))  # ⫫ is an empty box in common fonts
 
     def _repr_html_(self) -> str:
         from ..cards.fit_card import render_fit_html
@@ -320,7 +321,7 @@ class Comparison:
         more = more_text(len(self.table) - MAX_ROWS, "rows", "result.table")
         lines += [f"  {more}"] if more else []
         lines += [f"  note: {n}" for n in self.notes]
-        return "\n".join(lines)
+        return plain_indep("\n".join(lines))  # ⫫ is an empty box in common fonts
 
     def _repr_html_(self) -> str:
         from ..cards.fit_card import render_compare_html
