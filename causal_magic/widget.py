@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import pathlib
+import reprlib
 import uuid
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
@@ -21,6 +22,7 @@ import anywidget
 import ipywidgets
 import networkx as nx
 import traitlets as t
+from ipywidgets.widgets.widget import _remove_buffers
 
 from . import layout as _layout
 from . import sync
@@ -31,7 +33,10 @@ from .graph import (
     format_cycle,
     hidden_node_name,
     is_hidden,
+    name_taken,
     nodes_with_role,
+    rename_problem,
+    shorten,
     visible_nodes,
 )
 from .style import FONT_SIZE, NODE_RADIUS, TITLE_BAND
@@ -50,6 +55,28 @@ STATIC_NOTE = "Static copy: run the cell to edit."
 #: How many adjustment sets the overlay panel lists at most.
 MAX_SETS = 5
 MAX_NAME = 200
+#: A browser-sent position (px) beyond this is refused: far past any drawing, and
+#: ``x / scale`` stays a finite float in the graph and in the JSON of the state.
+MAX_COORD = 1e7
+#: Every refusal text is cut to this many characters (the ``message`` trait is saved).
+MAX_MESSAGE = 500
+#: How much of a browser-sent value a refusal echoes.
+ECHO = 60
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)`` for a message, bounded: a 10 MB id is echoed as its first
+    characters and its length, a big list as its first items."""
+    if isinstance(value, str) and len(value) > ECHO:
+        return f"{value[:ECHO]!r}... ({len(value):,} characters)"
+    return _REPR.repr(value)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = ECHO
+_REPR.maxother = ECHO
+_REPR.maxlong = 40
+_REPR.maxlevel = 2
 
 
 class StaticFallback:
@@ -284,6 +311,7 @@ class DagWidget(anywidget.AnyWidget):
         if not isinstance(new, nx.DiGraph) or new.is_multigraph():
             raise TypeError(f"DagWidget.graph must be a networkx.DiGraph, got {type(new).__name__}")
         self.follow(new)
+        sync.swapped(self)  # the end-of-cell hook keeps this choice (state-model §2)
 
     def follow(self, graph: nx.DiGraph, source: str | None = None) -> None:
         """Re-bind to ``graph`` (``%%dag`` re-run, ``widget.graph = H``); clears undo."""
@@ -493,9 +521,35 @@ class DagWidget(anywidget.AnyWidget):
     # -- browser -> Python -----------------------------------------------------------
 
     def _on_msg(self, _widget: Any, content: Any, _buffers: Any = None) -> None:
-        self.handle_message(content)
-        if isinstance(content, dict) and content.get("type") == "edit":
-            self.send({"type": "ack"})  # the front end warns when this never comes
+        try:
+            self.handle_message(content)
+        finally:
+            if isinstance(content, dict) and content.get("type") == "edit":
+                self.send({"type": "ack"})  # the front end warns when this never comes
+
+    def set_state(self, sync_data: dict) -> None:
+        """Python owns every trait (docs/state-model.md §7): a write from the browser is
+        ignored and the true values are sent back, so no view can lift read-only or
+        detached mode, or plant nodes, numbers or marks.  The browser asks with edit
+        messages instead.  (The front end never writes a trait; only a hostile or broken
+        one would.)"""
+        keys = [k for k in sync_data if k in self.keys]
+        if not keys:
+            return
+        # An echo first (a front end waiting for the echo of its write ignores other
+        # updates of that trait), then the true values, which it applies.
+        state, paths, buffers = _remove_buffers(self.get_state(keys))
+        self._send({"method": "echo_update", "state": state, "buffer_paths": paths}, buffers)
+        self.send_state(keys)
+
+    def _edit_refusal(self) -> str | None:
+        """Why edits are refused now, from Python-side state only (never the ``mode``
+        trait, which is what the browser is shown)."""
+        if self._detached_reason:
+            return self._detached_reason
+        if self.readonly:
+            return "read-only view: edits are turned off"
+        return None
 
     def handle_message(self, content: Any) -> str | None:
         """Validate and apply one message from the front end; return the refusal, if any.
@@ -504,19 +558,22 @@ class DagWidget(anywidget.AnyWidget):
         the widget (``message`` trait) and change nothing.
         """
         if not isinstance(content, dict):
-            return self._refuse(f"malformed message: expected an object, got {content!r:.80}")
+            return self._refuse(f"malformed message: expected an object, got {_shown(content)}")
         kind = content.get("type")
         if kind == "hello":
+            self._update_mode()  # whatever a view was told, it hears Python's mode
             self.send({"type": "hello", "mode": self.mode})
             return None
         if kind != "edit":
-            return self._refuse(f"unknown message type {kind!r}; expected 'edit' or 'hello'")
+            return self._refuse(f"unknown message type {_shown(kind)}; expected 'edit' or 'hello'")
         op = content.get("op")
         handler = _OPS.get(op) if isinstance(op, str) else None
         if handler is None:
-            return self._refuse(f"unknown edit {op!r}; expected one of {', '.join(_OPS)}")
-        if self.mode != "live":
-            return self._refuse(f"edit refused: {self.mode_reason}")
+            return self._refuse(f"unknown edit {_shown(op)}; expected one of {', '.join(_OPS)}")
+        refusal = self._edit_refusal()
+        if refusal:
+            self._update_mode()
+            return self._refuse(f"edit refused: {refusal}")
         try:
             handler(self, content)
         except EditRefused as err:
@@ -524,6 +581,8 @@ class DagWidget(anywidget.AnyWidget):
         return None
 
     def _refuse(self, text: str) -> str:
+        if len(text) > MAX_MESSAGE:
+            text = text[: MAX_MESSAGE - 1] + "…"
         self.message = text
         self.message_seq += 1
         return text
@@ -538,7 +597,12 @@ class DagWidget(anywidget.AnyWidget):
         G = self._graph
         before = _snapshot(G)
         px_before = dict(self._px)
-        apply(G)
+        try:
+            apply(G)
+        except Exception:  # nothing half-done: the graph is put back as it was
+            _restore(G, before)
+            self._px = px_before
+            raise
         self._undo.append((before, px_before, sync.fingerprint(G)))
         self._redo.clear()
         self._done()
@@ -547,35 +611,58 @@ class DagWidget(anywidget.AnyWidget):
     def _node(self, content: dict, key: str = "id") -> Hashable:
         value = content.get(key)
         if not isinstance(value, str):
-            raise EditRefused(f"{key!r} must be a node name (a string), got {value!r:.60}")
+            raise EditRefused(f"{key!r} must be a node name (a string), got {_shown(value)}")
         n = sync.node_key(self._graph, value)
         if n is None or is_hidden(self._graph, n):
-            raise EditRefused(f"there is no node {value!r} in the graph")
+            raise EditRefused(f"there is no node {_shown(value)} in the graph")
         return n
 
-    def _new_name(self, content: dict, key: str) -> str:
+    def _new_name(self, content: dict, key: str, old: Hashable | None = None) -> str:
+        """The new node name in ``content[key]``, checked by the parser's own rule
+        (:func:`graph.name_taken`, :func:`graph.rename_problem`) plus a length bound."""
         value = content.get(key)
         if not isinstance(value, str):
-            raise EditRefused(f"{key!r} must be a string, got {value!r:.60}")
+            raise EditRefused(f"{key!r} must be a string, got {_shown(value)}")
         name = value.strip()
         if not name:
             raise EditRefused("a node needs a name; the name was empty")
         if len(name) > MAX_NAME:
-            raise EditRefused(f"a node name is at most {MAX_NAME} characters")
-        if "<->" in name:
-            raise EditRefused(f"{name!r}: '<->' is reserved for bidirected edges")
-        if sync.node_key(self._graph, name) is not None:
-            raise EditRefused(f"a node named {name!r} already exists")
+            raise EditRefused(
+                f"a node name is at most {MAX_NAME} characters; this one has {len(name):,}"
+            )
+        existing = sync.node_key(self._graph, name)
+        if existing is not None and existing != old:
+            raise EditRefused(
+                name_taken(self._graph, existing) or f"a node named {name!r} already exists"
+            )
+        problem = (
+            name_taken(self._graph, name) if old is None else rename_problem(self._graph, old, name)
+        )
+        if problem:
+            raise EditRefused(f"{problem}; the graph is unchanged")
         return name
 
     @staticmethod
     def _number(content: dict, key: str) -> float:
+        """A browser-sent coordinate: a finite number within ``MAX_COORD`` px.
+
+        JSON can carry 10**400 (a Python int no float holds), NaN, Infinity or 1e308
+        (finite, but ``x / scale`` or the next layout step overflows)."""
         value = content.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise EditRefused(f"{key!r} must be a number, got {value!r:.60}")
-        if not math.isfinite(value):
-            raise EditRefused(f"{key!r} must be a finite number, got {value!r}")
-        return float(value)
+            raise EditRefused(
+                f"{key!r} must be a number, got {_shown(value)}; the graph is unchanged"
+            )
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number) or abs(number) > MAX_COORD:
+            raise EditRefused(
+                f"{key!r} must be a finite number of pixels within ±{MAX_COORD:.0e}, "
+                f"got {_shown(value)}; the graph is unchanged"
+            )
+        return number
 
     def _freeze_positions(self, G: nx.DiGraph) -> None:
         """Write every visible node's shown position as ``pos`` (state-model §4)."""
@@ -599,28 +686,29 @@ class DagWidget(anywidget.AnyWidget):
     def _op_add_edge(self, content: dict) -> None:
         u, v = self._node(content, "source"), self._node(content, "target")
         G = self._graph
+        a, b = shorten(u), shorten(v)
         if u == v:
-            raise EditRefused(f"{u} -> {u} would be a cycle (a node cannot cause itself)")
+            raise EditRefused(f"{a} -> {a} would be a cycle (a node cannot cause itself)")
         if G.has_edge(u, v):
-            raise EditRefused(f"the edge {u} -> {v} is already there")
-        if nx.has_path(G, v, u):
+            raise EditRefused(f"the edge {a} -> {b} is already there")
+        if nx.has_path(G, v, u):  # one linear search; the path is looked up only on refusal
             back = nx.shortest_path(G, v, u)
             raise EditRefused(
-                f"{u} -> {v} would make a cycle: {format_cycle([u, *back])}; the graph is unchanged"
+                f"{a} -> {b} would make a cycle: {format_cycle([u, *back])}; the graph is unchanged"
             )
         self._edit(lambda G: G.add_edge(u, v))
 
     def _op_delete_edge(self, content: dict) -> None:
         u, v = self._node(content, "source"), self._node(content, "target")
         if not self._graph.has_edge(u, v):
-            raise EditRefused(f"there is no edge {u} -> {v}")
+            raise EditRefused(f"there is no edge {shorten(u)} -> {shorten(v)}")
         self._edit(lambda G: G.remove_edge(u, v))
 
     def _op_delete_bidirected(self, content: dict) -> None:
         a, b = self._node(content, "a"), self._node(content, "b")
         hidden = [h for h, x, y in bidirected_pairs(self._graph) if {x, y} == {a, b}]
         if not hidden:
-            raise EditRefused(f"there is no edge {a} <-> {b}")
+            raise EditRefused(f"there is no edge {shorten(a)} <-> {shorten(b)}")
         self._edit(lambda G: G.remove_nodes_from(hidden))
 
     def _op_add_node(self, content: dict) -> None:
@@ -649,7 +737,9 @@ class DagWidget(anywidget.AnyWidget):
 
     def _op_rename(self, content: dict) -> None:
         n = self._node(content)
-        new = self._new_name(content, "new")
+        new = self._new_name(content, "new", old=n)
+        if new == n:
+            raise EditRefused(f"the node is already called {new!r}")
 
         def apply(G: nx.DiGraph) -> None:
             mapping: dict[Hashable, Hashable] = {n: new}
@@ -671,7 +761,9 @@ class DagWidget(anywidget.AnyWidget):
             raise EditRefused("'role' is missing; give one of the roles or null")
         role = content["role"]
         if role is not None and role not in ROLES:
-            raise EditRefused(f"unknown role {role!r}; expected one of {', '.join(ROLES)} or null")
+            raise EditRefused(
+                f"unknown role {_shown(role)}; expected one of {', '.join(ROLES)} or null"
+            )
 
         def apply(G: nx.DiGraph) -> None:
             if role is None:
@@ -684,7 +776,9 @@ class DagWidget(anywidget.AnyWidget):
     def _op_relayout(self, content: dict) -> None:
         kind = content.get("layout", self.layout_kind)
         if kind not in _layout.LAYOUTS:
-            raise EditRefused(f"layout must be one of {', '.join(_layout.LAYOUTS)}, got {kind!r}")
+            raise EditRefused(
+                f"layout must be one of {', '.join(_layout.LAYOUTS)}, got {_shown(kind)}"
+            )
 
         def apply(G: nx.DiGraph) -> None:
             units = _layout.layered_layout(G) if kind == "layered" else _layout.force_layout(G)

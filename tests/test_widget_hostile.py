@@ -1,0 +1,269 @@
+"""Hostile messages from the browser (issue 11): names the parser refuses, a browser that
+writes traits, numbers no float holds, ids of megabytes.  Each is refused with a bounded
+message and an acknowledgement, and the graph is left as it was."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import causal_magic.widget as widget_module
+from causal_magic import sync
+from causal_magic.dsl import DagSyntaxError, parse_dag
+from causal_magic.graph import add_bidirected
+from causal_magic.widget import MAX_MESSAGE, DagWidget
+
+
+@pytest.fixture(autouse=True)
+def _close_widgets():
+    yield
+    for w in sync.live_widgets():
+        w.close()
+
+
+def edit(w: DagWidget, op: str, **payload) -> str | None:
+    return w.handle_message({"type": "edit", "op": op, **payload})
+
+
+def listening(w: DagWidget) -> list:
+    """Everything the widget sends to the browser from now on (custom messages and state)."""
+    sent: list = []
+    w.send = lambda content, buffers=None: sent.append(("custom", content))
+    w._send = lambda msg, buffers=None: sent.append((msg["method"], msg.get("state")))
+    return sent
+
+
+def browser_writes(w: DagWidget, **state) -> None:
+    """What a front end's ``model.set(...); model.save_changes()`` sends to the kernel."""
+    msg = {"content": {"data": {"method": "update", "state": state, "buffer_paths": []}}}
+    w._handle_msg({**msg, "buffers": []})
+
+
+# -- item 2: one name rule for the parser and the widget --------------------------------
+
+
+def merge_trap() -> nx.DiGraph:
+    """``A <-> B`` plus a real node called ``"Z<->B"`` (the parser accepts both)."""
+    return parse_dag('A <-> B\n"Z<->B" -> C')
+
+
+def test_rename_that_would_merge_a_hidden_node_into_a_real_one_is_refused():
+    G = merge_trap()
+    before = sync.fingerprint(G)
+    w = DagWidget(G)
+    text = edit(w, "rename", id="A", new="Z")
+    assert "'Z<->B' already exists" in text and "unchanged" in text
+    assert sync.fingerprint(G) == before
+    assert G.nodes["Z<->B"] == {} and G.nodes["A<->B"]["bidirected"] is True
+
+
+def test_the_parser_refuses_the_text_of_that_merge_too():
+    with pytest.raises(DagSyntaxError, match="'Z<->B' is taken"):
+        parse_dag('Z <-> B\n"Z<->B" -> C')
+
+
+def test_a_name_with_arrows_is_accepted_where_the_parser_accepts_it():
+    G = merge_trap()
+    w = DagWidget(G)
+    assert edit(w, "add_node", id="P<->Q") is None
+    assert edit(w, "rename", id="C", new="C<->D") is None
+    assert "P<->Q" in G and "C<->D" in G
+
+
+def test_a_hidden_nodes_name_is_refused_as_in_the_parser():
+    G = merge_trap()
+    w = DagWidget(G)
+    assert "taken by the hidden common cause" in edit(w, "add_node", id="A<->B")
+    assert "taken by the hidden common cause" in edit(w, "rename", id="C", new="A<->B")
+    with pytest.raises(DagSyntaxError, match="taken by the hidden common cause"):
+        parse_dag('A <-> B\n"A<->B" -> C')
+
+
+def test_rename_moves_the_hidden_node_when_nothing_clashes():
+    G = merge_trap()
+    w = DagWidget(G)
+    assert edit(w, "rename", id="A", new="Y") is None
+    assert G.nodes["Y<->B"]["bidirected"] is True and "A<->B" not in G
+
+
+def _text(a: str, b: str, extra: list[str]) -> str:
+    return "\n".join([f'"{a}" <-> "{b}"', *(f'"{n}" -> Q' for n in extra)])
+
+
+def _parses(text: str) -> bool:
+    try:
+        parse_dag(text)
+    except DagSyntaxError:
+        return False
+    return True
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["A", "B", "Z", "A<->B", "Z<->B", "B<->Z", "B<->A"]), max_size=4),
+    st.sampled_from(["A", "B"]),
+    st.sampled_from(["A", "Z", "Y", "B", "A<->B", "Z<->B", "Y<->B", "B<->Z"]),
+)
+def test_widget_rename_is_accepted_exactly_when_the_renamed_text_parses(extra, old, new):
+    """Oracle: the parser, on the graph's text with ``old`` written as ``new``."""
+    if not _parses(_text("A", "B", extra)):
+        return
+    G = parse_dag(_text("A", "B", extra))
+    before = sync.fingerprint(G)
+    w = DagWidget(G)
+
+    def sub(n: str) -> str:
+        return new if n == old else n
+
+    expected = new != old and new not in G and _parses(_text(sub("A"), sub("B"), map(sub, extra)))
+    refused = edit(w, "rename", id=old, new=new)
+    assert (refused is None) == expected, (extra, old, new, refused)
+    if refused:
+        assert sync.fingerprint(G) == before
+    w.close()
+
+
+# -- item 3: Python owns the mode ---------------------------------------------------------
+
+
+def test_browser_cannot_lift_readonly_mode():
+    G = nx.DiGraph([("A", "B")])
+    w = DagWidget(G, readonly=True)
+    sent = listening(w)
+    browser_writes(w, mode="live", readonly=False, mode_reason="")
+    assert w.mode == "readonly" and w.readonly is True
+    assert "read-only" in edit(w, "delete_edge", source="A", target="B")
+    assert list(G.edges) == [("A", "B")]
+    # the browser is told the truth back
+    assert [kind for kind, _ in sent[:2]] == ["echo_update", "update"]
+    last_update = sent[1][1]
+    assert last_update["mode"] == "readonly" and last_update["readonly"] is True
+
+
+def test_browser_cannot_lift_detached_mode():
+    G = nx.DiGraph([("A", "B")])
+    w = DagWidget(G, name="G")
+    w.set_detached("G is no longer defined")
+    listening(w)
+    browser_writes(w, mode="live", mode_reason="")
+    assert w.mode == "detached"
+    assert "no longer defined" in edit(w, "delete_edge", source="A", target="B")
+    assert list(G.edges) == [("A", "B")]
+
+
+def test_edits_read_python_state_even_if_the_mode_trait_were_changed():
+    G = nx.DiGraph([("A", "B")])
+    w = DagWidget(G, readonly=True)
+    w.mode = "live"  # whatever the trait says, the handler asks Python-side state
+    assert "read-only" in edit(w, "delete_edge", source="A", target="B")
+    assert w.mode == "readonly"
+    assert list(G.edges) == [("A", "B")]
+
+
+def test_browser_writes_to_drawing_traits_are_reverted():
+    G = nx.DiGraph([("A", "B")])
+    w = DagWidget(G)
+    nodes = json.loads(json.dumps(w.nodes))
+    sent = listening(w)
+    browser_writes(w, nodes=[{"id": "X", "x": 1e400}], overlay={"error": "<b>x</b>"})
+    assert w.nodes == nodes and "error" not in w.overlay
+    kinds = [kind for kind, _ in sent]
+    assert kinds == ["echo_update", "update"]
+    assert sent[1][1]["nodes"] == nodes
+
+
+# -- item 5: numbers from the browser -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "x", [10**400, -(10**400), math.nan, math.inf, -math.inf, 1e308, 1e8, "12", None, True, [1]]
+)
+def test_a_move_to_an_impossible_number_is_refused_acknowledged_and_changes_nothing(x):
+    G = nx.DiGraph([("A", "B")])
+    w = DagWidget(G)
+    before = sync.fingerprint(G)
+    sent = listening(w)
+    w._on_msg(w, {"type": "edit", "op": "move", "id": "A", "x": x, "y": 0})
+    assert sent[-1] == ("custom", {"type": "ack"})
+    assert "'x' must be" in w.message and "unchanged" in w.message
+    assert sync.fingerprint(G) == before
+    json.dumps(w.get_state(), allow_nan=False)  # the state stays valid JSON
+
+
+def test_a_move_within_bounds_is_applied():
+    G = nx.DiGraph([("A", "B")])
+    w = DagWidget(G)
+    assert edit(w, "move", id="A", x=-9.0e6, y=9e6) is None
+    assert all(math.isfinite(c) for c in G.nodes["A"]["pos"])
+
+
+def test_an_edit_that_fails_midway_is_acknowledged_and_leaves_the_graph_whole(monkeypatch):
+    G = nx.DiGraph([("A", "B")])
+    w = DagWidget(G)
+    before = sync.fingerprint(G)
+    sent = listening(w)
+
+    def broken(graph: nx.DiGraph) -> None:
+        graph.add_node("half-done")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(
+        DagWidget, "_op_move", lambda self, content: self._edit(broken), raising=True
+    )
+    monkeypatch.setitem(widget_module._OPS, "move", DagWidget._op_move)
+    with pytest.raises(RuntimeError):
+        w._on_msg(w, {"type": "edit", "op": "move", "id": "A", "x": 1, "y": 1})
+    assert sent[-1] == ("custom", {"type": "ack"})
+    assert sync.fingerprint(G) == before
+
+
+# -- item 11: every echoed user string is bounded ------------------------------------------
+
+HUGE = "n" * 10_000_000
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"type": "edit", "op": "move", "id": HUGE, "x": 0, "y": 0},
+        {"type": "edit", "op": "add_edge", "source": "A", "target": HUGE},
+        {"type": "edit", "op": HUGE},
+        {"type": HUGE},
+        {"type": "edit", "op": "set_role", "id": "A", "role": HUGE},
+        {"type": "edit", "op": "relayout", "layout": HUGE},
+        {"type": "edit", "op": "move", "id": "A", "x": [HUGE], "y": 0},
+        {"type": "edit", "op": "add_node", "id": HUGE},
+        {"type": "edit", "op": "rename", "id": "A", "new": {"k": HUGE}},
+    ],
+)
+def test_a_huge_user_string_is_not_echoed_whole(message):
+    G = nx.DiGraph([("A", "B")])
+    w = DagWidget(G)
+    text = w.handle_message(message)
+    assert text and len(text) <= MAX_MESSAGE and len(w.message) <= MAX_MESSAGE
+    assert list(G.edges) == [("A", "B")]
+
+
+def test_a_huge_id_is_echoed_with_its_length():
+    w = DagWidget(nx.DiGraph([("A", "B")]))
+    assert "10,000,000 characters" in edit(w, "move", id=HUGE, x=0, y=0)
+
+
+def test_a_cycle_refusal_through_a_long_chain_is_bounded():
+    G = nx.path_graph(5_000, create_using=nx.DiGraph)
+    G = nx.relabel_nodes(G, {n: f"v{n}" for n in G})
+    w = DagWidget(G)
+    text = edit(w, "add_edge", source="v4999", target="v0")
+    assert "would make a cycle" in text and "(5,000 nodes)" in text
+    assert len(text) <= MAX_MESSAGE
+
+
+def test_bidirected_clash_is_the_same_rule_in_add_bidirected():
+    G = nx.DiGraph([("Z<->B", "C")])
+    with pytest.raises(ValueError, match="already exists"):
+        add_bidirected(G, "Z", "B")
