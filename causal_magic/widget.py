@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import pathlib
 import reprlib
-import uuid
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -28,6 +27,7 @@ from . import layout as _layout
 from . import sync
 from .graph import (
     ROLES,
+    adjacency,
     bidirected_pairs,
     check_dag,
     format_cycle,
@@ -39,6 +39,7 @@ from .graph import (
     shorten,
     visible_nodes,
 )
+from .static_copy import STATIC_NOTE, StaticFallback, small_svg
 from .style import FONT_SIZE, NODE_RADIUS, TITLE_BAND
 from .style import role_colors as _role_colors
 from .svg import bounds, drawing_data, render_svg, render_tikz, side_by_side
@@ -50,8 +51,6 @@ export default { render({ el }) {
 } };
 """
 
-#: Under the static copy of a drawing (seen where the live widget cannot run).
-STATIC_NOTE = "Static copy: run the cell to edit."
 #: How many adjustment sets the overlay panel lists at most.
 MAX_SETS = 5
 MAX_NAME = 200
@@ -60,6 +59,8 @@ MAX_NAME = 200
 MAX_COORD = 1e7
 #: Every refusal text is cut to this many characters (the ``message`` trait is saved).
 MAX_MESSAGE = 500
+#: Above this many nodes + edges the copy-back text (synced, saved) is a pointer instead.
+MAX_COPY_BACK = 5_000
 #: How much of a browser-sent value a refusal echoes.
 ECHO = 60
 
@@ -79,47 +80,6 @@ _REPR.maxlong = 40
 _REPR.maxlevel = 2
 
 
-class StaticFallback:
-    """A separate notebook output with the static SVG, kept up to date by ``display_id``.
-
-    Why: JupyterLab shows the widget mime type whenever it is in an output, even when it
-    cannot render it ("Error displaying widget: model not found" after a reopen without
-    saved widget state; "Loading widget..." with no kernel) -- it never falls back to the
-    ``image/svg+xml`` beside it.  So the drawing is also published as its own output, which
-    the live view hides (CSS keyed by ``static_id``) and which every refresh updates, so a
-    saved notebook shows the graph as last edited, anywhere, with or without a kernel.
-    """
-
-    def __init__(self, make_svg: Callable[[str], str]) -> None:
-        self.static_id = f"cm-{uuid.uuid4().hex[:12]}"
-        self.display_id = f"causal-magic-static-{self.static_id}"
-        self._make_svg = make_svg
-        self._last = ""
-
-    def _bundle(self, svg: str) -> dict[str, str]:
-        # text/html first: front ends then inline the SVG (nbconvert would otherwise make it
-        # a base64 <img>), so its text is searchable and a live view can hide it by id.
-        return {
-            "text/html": svg,
-            "image/svg+xml": svg,
-            "text/plain": "(static drawing of the graph)",
-        }
-
-    def show(self) -> None:
-        from IPython.display import display
-
-        self._last = self._make_svg(self.static_id)
-        display(self._bundle(self._last), raw=True, display_id=self.display_id)
-
-    def update(self) -> None:
-        from IPython.display import update_display
-
-        svg = self._make_svg(self.static_id)
-        if svg != self._last:
-            self._last = svg
-            update_display(self._bundle(svg), raw=True, display_id=self.display_id)
-
-
 class EditRefused(ValueError):
     """A browser edit that is not applied; the text is shown in the widget."""
 
@@ -128,10 +88,11 @@ Snapshot = tuple[dict, list, list]
 
 
 def _snapshot(G: nx.DiGraph) -> Snapshot:
+    succ, _pred = adjacency(G)  # the edge view's generator is 3x slower at 20,000 edges
     return (
         dict(G.graph),
-        [(n, dict(d)) for n, d in G.nodes(data=True)],
-        [(u, v, dict(d)) for u, v, d in G.edges(data=True)],
+        [(n, dict(d)) for n, d in G.nodes.items()],
+        [(u, v, dict(d)) for u, nbrs in succ.items() for v, d in nbrs.items()],
     )
 
 
@@ -183,6 +144,17 @@ def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
     return out
 
 
+def _overlay_key(G: nx.DiGraph) -> tuple:
+    """What the overlay depends on: nodes with their role and hidden flag, and the edges.
+
+    O(n + m) and cheap; a move or a label change keeps it, so the overlay (the costly
+    part of a redraw on a large graph) is not recomputed for them."""
+    return (
+        tuple((n, d.get("role"), d.get("bidirected")) for n, d in G.nodes(data=True)),
+        tuple(G.edges),
+    )
+
+
 def _structure(G: nx.DiGraph) -> tuple[frozenset, frozenset, frozenset]:
     """What a fit check depends on: nodes, edges and which nodes are latent (unmeasured).
 
@@ -215,11 +187,11 @@ class DagWidget(anywidget.AnyWidget):
     _esm = _STATIC / "widget.js" if (_STATIC / "widget.js").exists() else _MISSING_BUNDLE
     _css = _STATIC / "widget.css" if (_STATIC / "widget.css").exists() else ""
 
-    nodes = t.List(t.Dict(), help="visible nodes: id, label, role, latent, x, y (px)").tag(
-        sync=True
-    )
-    edges = t.List(t.Dict(), help="directed edges: source, target, label").tag(sync=True)
-    bidirected = t.List(t.Dict(), help="<-> edges: id (hidden node), a, b, label").tag(sync=True)
+    # Plain lists: Python builds them (the browser cannot write them, see set_state), and
+    # checking each element's type cost 60 ms per redraw at 20,000 edges.
+    nodes = t.List(help="visible nodes: id, label, role, latent, x, y (px)").tag(sync=True)
+    edges = t.List(help="directed edges: source, target, label").tag(sync=True)
+    bidirected = t.List(help="<-> edges: id (hidden node), a, b, label").tag(sync=True)
     title = t.Unicode("").tag(sync=True)
     width = t.Int(0, help="px; 0 fills the output area").tag(sync=True)
     height = t.Int(300, help="px").tag(sync=True)
@@ -276,6 +248,7 @@ class DagWidget(anywidget.AnyWidget):
             **kwargs,
         )
         self._fixed_height = int(height) if height else None
+        self._overlay_of: tuple | None = None  # the _overlay_key the overlay was made for
         self._fallbacks: list[StaticFallback] = []
         self._graph = graph
         self._detached_reason: str | None = None
@@ -361,7 +334,10 @@ class DagWidget(anywidget.AnyWidget):
             self.nodes = data["nodes"]
             self.edges = data["edges"]
             self.bidirected = data["bidirected"]
-            self.overlay = overlay_for(G)
+            key = _overlay_key(G)
+            if key != self._overlay_of:
+                self.overlay = overlay_for(G)
+                self._overlay_of = key
             self.dirty = dirty
             self.dsl_text = self.copy_back_text() if dirty else ""
             self.can_undo = bool(self._undo)
@@ -381,6 +357,14 @@ class DagWidget(anywidget.AnyWidget):
     def copy_back_text(self) -> str:
         """The graph as a ``%%dag NAME`` cell (with positions) to paste back into the notebook."""
         header = f"%%dag {self.name or 'G'}"
+        G = self._graph
+        n, m = G.number_of_nodes(), G.number_of_edges()
+        if n + m > MAX_COPY_BACK:  # the text is synced and saved with the notebook
+            name = self.name or "G"
+            return (
+                f"{header}\n# {n:,} nodes and {m:,} edges: too large to copy back here; "
+                f"%dag {name} --dsl prints the text (or causal_magic.to_dsl({name}))"
+            )
         try:
             from .dsl import to_dsl
         except ImportError:
@@ -503,19 +487,27 @@ class DagWidget(anywidget.AnyWidget):
         from IPython.display import display
 
         sync.note_display(self)
-        fallback = StaticFallback(lambda sid: self.to_svg(sid, note=STATIC_NOTE))
+        fallback = StaticFallback(lambda sid: self.to_svg(sid, note=STATIC_NOTE), self._size)
         self._add_fallback(fallback)
         fallback.show()
-        data, meta = self._repr_mimebundle_()
-        data.pop("image/svg+xml", None)  # already in the output above
+        data, meta = self._view_bundle()  # the SVG is in the output above: never twice
         display(data, raw=True, metadata=meta)
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict]:
+    def _size(self) -> tuple[int, int]:
+        return len(self.nodes), len(self.edges) + len(self.bidirected)
+
+    def _view_bundle(self, **kwargs: Any) -> tuple[dict, dict]:
         result = super()._repr_mimebundle_(**kwargs)
         data, meta = result if isinstance(result, tuple) else (result or {}, {})
         data = dict(data)
-        data["image/svg+xml"] = self.to_svg()
         data["text/plain"] = self._plain()
+        return data, meta
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict]:
+        data, meta = self._view_bundle(**kwargs)
+        svg = small_svg(self._size(), self.to_svg)
+        if svg:
+            data["image/svg+xml"] = svg
         return data, meta
 
     # -- browser -> Python -----------------------------------------------------------
@@ -603,9 +595,10 @@ class DagWidget(anywidget.AnyWidget):
             _restore(G, before)
             self._px = px_before
             raise
-        self._undo.append((before, px_before, sync.fingerprint(G)))
+        self._undo.append((before, px_before, None))
         self._redo.clear()
         self._done()
+        self._undo[-1] = (before, px_before, self._drawn_fp)  # the fingerprint refresh took
 
     # validation helpers
     def _node(self, content: dict, key: str = "id") -> Hashable:
@@ -861,19 +854,26 @@ class DagRow(ipywidgets.HBox):
         from IPython.display import display
 
         sync.note_display(self)
-        fallback = StaticFallback(lambda sid: self.to_svg(sid, note=STATIC_NOTE))
+        fallback = StaticFallback(lambda sid: self.to_svg(sid, note=STATIC_NOTE), self._size)
         for w in self.widgets:
             w._add_fallback(fallback)
         fallback.show()
-        data = self._repr_mimebundle_()
-        data.pop("image/svg+xml", None)
-        display(data, raw=True)
+        display(self._view_bundle(), raw=True)  # the SVG is in the output above
+
+    def _size(self) -> tuple[int, int]:
+        sizes = [w._size() for w in self.widgets]
+        return sum(n for n, _ in sizes), sum(m for _, m in sizes)
+
+    def _view_bundle(self, **kwargs: Any) -> dict:
+        data = dict(super()._repr_mimebundle_(**kwargs) or {})
+        data["text/plain"] = "<DagRow " + ", ".join(w._plain() for w in self.widgets) + ">"
+        return data
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        data = super()._repr_mimebundle_(**kwargs)
-        data = dict(data or {})
-        data["image/svg+xml"] = self.to_svg()
-        data["text/plain"] = "<DagRow " + ", ".join(w._plain() for w in self.widgets) + ">"
+        data = self._view_bundle(**kwargs)
+        svg = small_svg(self._size(), self.to_svg)
+        if svg:
+            data["image/svg+xml"] = svg
         return data
 
 

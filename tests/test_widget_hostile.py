@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import causal_magic.widget as widget_module
-from causal_magic import sync
+from causal_magic import static_copy, sync
 from causal_magic.dsl import DagSyntaxError, parse_dag
 from causal_magic.graph import add_bidirected
 from causal_magic.widget import MAX_MESSAGE, DagWidget
@@ -267,3 +267,137 @@ def test_bidirected_clash_is_the_same_rule_in_add_bidirected():
     G = nx.DiGraph([("Z<->B", "C")])
     with pytest.raises(ValueError, match="already exists"):
         add_bidirected(G, "Z", "B")
+
+
+# -- item 11: bounded outputs ----------------------------------------------------------------
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """What display() / update_display() publish."""
+    import IPython.display
+
+    out: list[tuple[str, dict, dict]] = []
+    monkeypatch.setattr(
+        IPython.display, "display", lambda data, **kw: out.append(("display", data, kw))
+    )
+    monkeypatch.setattr(
+        IPython.display, "update_display", lambda data, **kw: out.append(("update", data, kw))
+    )
+    return out
+
+
+def chain(n: int) -> nx.DiGraph:
+    G = nx.DiGraph()
+    G.add_nodes_from(f"v{i}" for i in range(n))
+    G.add_edges_from((f"v{i}", f"v{i + 1}") for i in range(n - 1))
+    return G
+
+
+def test_a_graph_too_large_for_the_file_publishes_a_short_note_once(published, monkeypatch):
+    monkeypatch.setattr(static_copy, "MAX_STATIC_ITEMS", 40)
+    w = DagWidget(chain(30), name="G")
+    monkeypatch.setattr(w, "to_svg", lambda *a, **k: pytest.fail("rendered a too-large SVG"))
+    w._ipython_display_()
+    (_, static, _), (_, view, _) = published
+    assert "image/svg+xml" not in static and "image/svg+xml" not in view
+    assert "too large to keep in the notebook (30 nodes and 29 edges)" in static["text/plain"]
+    assert "w.save(&#x27;graph.svg&#x27;)" in static["text/html"]  # escaped, as text
+    assert f'data-cm-static="{w.static_ids[0]}"' in static["text/html"]  # a live view hides it
+    assert len(static["text/html"]) < 1000
+    assert "image/svg+xml" not in w._repr_mimebundle_()[0]
+
+
+def test_a_small_graph_grown_past_the_cap_switches_to_the_note(published, monkeypatch):
+    monkeypatch.setattr(static_copy, "MAX_STATIC_ITEMS", 6)
+    w = DagWidget(chain(3), name="G")
+    w._ipython_display_()
+    assert published[0][1]["image/svg+xml"].startswith("<svg")
+    for name in ("x", "y"):
+        assert edit(w, "add_node", id=name) is None
+    kind, data, _ = published[-1]
+    assert kind == "update" and "Static copy left out" in data["text/plain"]
+
+
+def test_an_svg_over_the_byte_cap_becomes_the_note(published, monkeypatch):
+    monkeypatch.setattr(static_copy, "MAX_STATIC_BYTES", 2_000)
+    w = DagWidget(chain(12), name="G")
+    w._ipython_display_()
+    static = published[0][1]
+    assert "image/svg+xml" not in static and "MB of SVG" in static["text/plain"]
+
+
+def test_the_widget_output_never_repeats_the_svg(published):
+    w = DagWidget(chain(3), name="G")
+    w._ipython_display_()
+    svg_count = sum("image/svg+xml" in data for _, data, _ in published)
+    assert svg_count == 1
+
+
+def test_copy_back_text_of_a_large_graph_is_a_pointer(monkeypatch):
+    monkeypatch.setattr(widget_module, "MAX_COPY_BACK", 20)
+    G = chain(15)
+    w = DagWidget(G, name="Big")
+    assert edit(w, "add_node", id="new") is None
+    assert w.dirty and "too large to copy back here; %dag Big --dsl" in w.dsl_text
+    assert len(w.dsl_text) < 300
+
+
+# -- item 10: the edit path stays linear and the overlay current ----------------------------
+
+
+def test_a_move_does_not_recompute_the_overlay(monkeypatch):
+    G = parse_dag("X [treatment]\nY [outcome]\nZ -> X -> Y\nZ -> Y")
+    w = DagWidget(G)
+    calls = []
+    real = widget_module.overlay_for
+    monkeypatch.setattr(widget_module, "overlay_for", lambda g: calls.append(1) or real(g))
+    assert edit(w, "move", id="Z", x=5, y=5) is None
+    assert calls == []
+    assert edit(w, "add_edge", source="Z", target="W") is not None  # no W: refused
+    assert edit(w, "set_role", id="Z", role="latent") is None
+    assert calls == [1] and w.overlay["minimal"] is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("move"), st.sampled_from("XYZM"), st.integers(-500, 500)),
+            st.tuples(st.just("add_edge"), st.sampled_from("XYZM"), st.sampled_from("XYZM")),
+            st.tuples(st.just("delete_edge"), st.sampled_from("XYZM"), st.sampled_from("XYZM")),
+            st.tuples(
+                st.just("set_role"),
+                st.sampled_from("XYZM"),
+                st.sampled_from([None, "treatment", "outcome", "latent", "adjusted"]),
+            ),
+            st.tuples(st.just("undo"), st.none(), st.none()),
+            st.tuples(st.just("redo"), st.none(), st.none()),
+        ),
+        max_size=8,
+    )
+)
+def test_after_any_edits_the_overlay_is_what_a_fresh_computation_gives(steps):
+    G = parse_dag("X [treatment]\nY [outcome]\nZ -> X -> Y\nZ -> Y\nM")
+    w = DagWidget(G)
+    for op, a, b in steps:
+        if op == "move":
+            edit(w, op, id=a, x=b, y=b)
+        elif op == "set_role":
+            edit(w, op, id=a, role=b)
+        elif op in ("undo", "redo"):
+            edit(w, op)
+        else:
+            edit(w, op, source=a, target=b)
+        assert w.overlay == widget_module.overlay_for(G)
+    w.close()
+
+
+def test_the_overlay_of_a_graph_made_cyclic_in_python_names_a_bounded_cycle():
+    G = chain(3_000)
+    G.nodes["v0"]["role"] = "treatment"
+    G.nodes["v2999"]["role"] = "outcome"
+    G.add_edge("v2999", "v0")
+    w = DagWidget(G)
+    assert "cycle" in w.overlay["error"] and "(3,000 nodes)" in w.overlay["error"]
+    assert len(w.overlay["error"]) < 1_500
