@@ -42,7 +42,7 @@ from .graph import (
 from .static_copy import STATIC_NOTE, StaticFallback, small_svg
 from .style import FONT_SIZE, NODE_RADIUS, TITLE_BAND
 from .style import role_colors as _role_colors
-from .svg import bounds, drawing_data, render_svg, render_tikz, side_by_side
+from .svg import bounds, drawing_data, node_id, render_svg, render_tikz, side_by_side
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
@@ -84,21 +84,29 @@ class EditRefused(ValueError):
     """A browser edit that is not applied; the text is shown in the widget."""
 
 
-Snapshot = tuple[dict, list, list]
+Snapshot = tuple[dict | None, list, list | None]
 
 
-def _snapshot(G: nx.DiGraph) -> Snapshot:
+def _snapshot(G: nx.DiGraph, nodes_only: bool = False) -> Snapshot:
+    """The graph's state for undo; ``nodes_only`` keeps just the node attributes, for
+    the edits that change nothing else (a move: 5x cheaper at 20,000 edges)."""
+    nodes = [(n, dict(d)) for n, d in G.nodes.items()]
+    if nodes_only:
+        return (None, nodes, None)
     succ, _pred = adjacency(G)  # the edge view's generator is 3x slower at 20,000 edges
-    return (
-        dict(G.graph),
-        [(n, dict(d)) for n, d in G.nodes.items()],
-        [(u, v, dict(d)) for u, nbrs in succ.items() for v, d in nbrs.items()],
-    )
+    edges = [(u, v, dict(d)) for u, nbrs in succ.items() for v, d in nbrs.items()]
+    return (dict(G.graph), nodes, edges)
 
 
 def _restore(G: nx.DiGraph, snap: Snapshot) -> None:
     """Put ``snap`` back into the same object (``G`` stays the graph the user holds)."""
     graph_attrs, nodes, edges = snap
+    if edges is None:  # node attributes only; callers check the nodes are the same ones
+        for n, d in nodes:
+            data = G.nodes[n]
+            data.clear()
+            data.update(d)
+        return
     G.clear()
     G.graph.update(graph_attrs)
     G.add_nodes_from((n, dict(d)) for n, d in nodes)
@@ -316,14 +324,18 @@ class DagWidget(anywidget.AnyWidget):
     def _readonly_changed(self, change: dict) -> None:
         self._update_mode()
 
-    def refresh(self) -> None:
-        """Recompute every drawing trait from the graph (positions, overlay, dirty...)."""
+    def refresh(self, moved: bool = False) -> None:
+        """Recompute every drawing trait from the graph (positions, overlay, dirty...).
+
+        ``moved``: only positions changed since the last drawing (a move, the hot path of
+        dragging a large graph): the node entries get their new x, y; edges, labels,
+        roles and the overlay are kept."""
         G = self._graph
         s = self.scale
         previous = {n: (x / s, y / s) for n, (x, y) in self._px.items() if n in G}
         units = _layout.positions(G, layout=self.layout_kind, previous=previous)
         self._px = {n: (x * s, y * s) for n, (x, y) in units.items()}
-        data = drawing_data(G, self._px)
+        data = self._moved_data() if moved else drawing_data(G, self._px)
         fp = sync.fingerprint(G)
         dirty = fp != self._cell_fp
         stale_marks = self._fit_structure is not None and self._fit_structure != _structure(G)
@@ -334,7 +346,7 @@ class DagWidget(anywidget.AnyWidget):
             self.nodes = data["nodes"]
             self.edges = data["edges"]
             self.bidirected = data["bidirected"]
-            key = _overlay_key(G)
+            key = self._overlay_of if moved else _overlay_key(G)
             if key != self._overlay_of:
                 self.overlay = overlay_for(G)
                 self._overlay_of = key
@@ -346,6 +358,19 @@ class DagWidget(anywidget.AnyWidget):
         self._drawn_fp = fp
         for fallback in self._fallbacks:
             fallback.update()
+
+    def _moved_data(self) -> dict[str, list]:
+        """:func:`svg.drawing_data` when only positions changed: same nodes, same order."""
+        px = {node_id(n): xy for n, xy in self._px.items()}
+        nodes = [
+            {
+                **entry,
+                "x": round(float(px[entry["id"]][0]), 2),
+                "y": round(float(px[entry["id"]][1]), 2),
+            }
+            for entry in self.nodes
+        ]
+        return {"nodes": nodes, "edges": self.edges, "bidirected": self.bidirected}
 
     def refresh_if_changed(self) -> bool:
         """Redraw if the graph changed since the last drawing; return whether it did."""
@@ -579,15 +604,18 @@ class DagWidget(anywidget.AnyWidget):
         self.message_seq += 1
         return text
 
-    def _done(self) -> None:
+    def _done(self, moved: bool = False) -> None:
         self.message = ""
-        self.refresh()
+        self.refresh(moved=moved)
         sync.graph_changed(self._graph, exclude=self)
 
-    def _edit(self, apply: Callable[[nx.DiGraph], None]) -> None:
-        """Run a validated change as one undoable step."""
+    def _edit(
+        self, apply: Callable[[nx.DiGraph], None], nodes_only: bool = False, moved: bool = False
+    ) -> None:
+        """Run a validated change as one undoable step (``nodes_only``: ``apply`` changes
+        node attributes only, so only they are kept for undo; ``moved``: only positions)."""
         G = self._graph
-        before = _snapshot(G)
+        before = _snapshot(G, nodes_only)
         px_before = dict(self._px)
         try:
             apply(G)
@@ -597,7 +625,7 @@ class DagWidget(anywidget.AnyWidget):
             raise
         self._undo.append((before, px_before, None))
         self._redo.clear()
-        self._done()
+        self._done(moved)
         self._undo[-1] = (before, px_before, self._drawn_fp)  # the fingerprint refresh took
 
     # validation helpers
@@ -674,7 +702,7 @@ class DagWidget(anywidget.AnyWidget):
             self._freeze_positions(G)
             G.nodes[n]["pos"] = (round(x / self.scale, 3), round(y / self.scale, 3))
 
-        self._edit(apply)
+        self._edit(apply, nodes_only=True, moved=True)
 
     def _op_add_edge(self, content: dict) -> None:
         u, v = self._node(content, "source"), self._node(content, "target")
@@ -764,7 +792,7 @@ class DagWidget(anywidget.AnyWidget):
             else:
                 G.nodes[n]["role"] = role
 
-        self._edit(apply)
+        self._edit(apply, nodes_only=True)
 
     def _op_relayout(self, content: dict) -> None:
         kind = content.get("layout", self.layout_kind)
@@ -802,7 +830,7 @@ class DagWidget(anywidget.AnyWidget):
                 "the edit history is cleared"
             )
         source.pop()
-        now, px_now = _snapshot(G), dict(self._px)
+        now, px_now = _snapshot(G, nodes_only=snap[2] is None), dict(self._px)
         _restore(G, snap)
         self._px = px
         target.append((now, px_now, sync.fingerprint(G)))

@@ -401,3 +401,60 @@ def test_the_overlay_of_a_graph_made_cyclic_in_python_names_a_bounded_cycle():
     w = DagWidget(G)
     assert "cycle" in w.overlay["error"] and "(3,000 nodes)" in w.overlay["error"]
     assert len(w.overlay["error"]) < 1_500
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("move"), st.sampled_from("XYZM"), st.integers(-500, 500)),
+            st.tuples(st.just("add_edge"), st.sampled_from("XYZM"), st.sampled_from("XYZM")),
+            st.tuples(st.just("delete_node"), st.sampled_from("XYZM"), st.none()),
+            st.tuples(
+                st.just("set_role"), st.sampled_from("XYZM"), st.sampled_from([None, "latent"])
+            ),
+            st.tuples(st.just("rename"), st.sampled_from("XYZM"), st.sampled_from("PQ")),
+        ),
+        max_size=8,
+    )
+)
+def test_undoing_every_edit_restores_the_graph_and_redoing_replays_it(steps):
+    """Light (node-attribute) and full snapshots mixed: undo all, redo all."""
+    G = parse_dag("X [treatment]\nY [outcome]\nZ -> X -> Y\nZ -> Y\nM\nX <-> M")
+    w = DagWidget(G)
+    states = [sync.fingerprint(G)]
+    for op, a, b in steps:
+        payload = {
+            "move": {"id": a, "x": b, "y": b},
+            "add_edge": {"source": a, "target": b},
+            "delete_node": {"id": a},
+            "set_role": {"id": a, "role": b},
+            "rename": {"id": a, "new": b},
+        }[op]
+        if edit(w, op, **payload) is None:
+            states.append(sync.fingerprint(G))
+    for expected in reversed(states[:-1]):
+        assert edit(w, "undo") is None
+        assert sync.fingerprint(G) == expected
+    for expected in states[1:]:
+        assert edit(w, "redo") is None
+        assert sync.fingerprint(G) == expected
+    w.close()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["X", "Y", "Z", "M", 7]), st.integers(-900, 900)), max_size=6
+    )
+)
+def test_the_fast_path_of_a_move_draws_what_a_full_redraw_draws(moves):
+    G = parse_dag('X [treatment]\nY [outcome]\nZ -> X -> Y\nZ -> Y\nM [label="m"]\nX <-> M')
+    G.add_edge(7, "Y")  # a node that is not a string: its browser id is "7"
+    w = DagWidget(G)
+    for n, x in moves:
+        assert edit(w, "move", id=str(n), x=x, y=-x) is None
+        fast = (w.nodes, w.edges, w.bidirected, w.overlay)
+        w.refresh()
+        assert (w.nodes, w.edges, w.bidirected, w.overlay) == fast
+    w.close()
