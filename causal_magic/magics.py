@@ -294,7 +294,7 @@ class CausalMagics(Magics):
         try:
             return parse_dag(cell)
         except DagSyntaxError as err:
-            raise UsageError(format_error(err)) from None
+            raise UsageError(_bounded(format_error(err))) from None
 
     def _bind(self, name: str, graph: nx.DiGraph) -> None:
         """Store ``graph`` as ``name``; live views of the old graph follow the new one."""
@@ -473,7 +473,7 @@ class CausalMagics(Magics):
         try:
             query, options = parse_magic_line(line)
         except QuerySyntaxError as err:
-            raise UsageError(format_query_error(err)) from None
+            raise UsageError(_bounded(format_query_error(err))) from None
         try:
             data = self._table(options.data)
         except UsageError as err:
@@ -580,6 +580,17 @@ def _option_message(message: str) -> str:
     if detail.startswith("expected") and "argument" in detail:
         return f"{option.split('/')[0]} needs a value"
     return detail or message
+
+
+#: A message line (a quoted source line under a caret, say) is cut to this many characters.
+MESSAGE_LINE = 240
+
+
+def _bounded(message: str, line: int = MESSAGE_LINE, lines: int = 20) -> str:
+    """``message`` with each line cut to ``line`` characters and at most ``lines`` lines:
+    an error on a 1 MB line of text quotes that line's start, not the megabyte."""
+    out = [t if len(t) <= line else t[: line - 1] + "…" for t in message.splitlines()[:lines]]
+    return "\n".join(out)
 
 
 def _is_graph(value: Any) -> bool:

@@ -412,3 +412,13 @@ def test_a_graph_the_writers_cannot_write_is_a_usage_error(ip):
     ip.user_ns["G"].nodes["A"]["pos"] = "nowhere"
     with pytest.raises(UsageError, match="cannot write this graph as text"):
         ip.run_line_magic("dag", "G --dsl")
+
+
+def test_a_cycle_through_a_50000_node_chain_is_a_short_message(ip):
+    text = " -> ".join(f"v{i}" for i in range(50_000)) + " -> v0"
+    with pytest.raises(UsageError) as info:
+        ip.run_cell_magic("dag", "G", text)
+    message = str(info.value)
+    assert "the graph has a cycle: v0 -> v1" in message and "(50,000 nodes)" in message
+    assert len(message) < 2_000
+    assert "G" not in ip.user_ns
