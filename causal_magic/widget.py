@@ -57,6 +57,9 @@ MAX_NAME = 200
 #: A browser-sent position (px) beyond this is refused: far past any drawing, and
 #: ``x / scale`` stays a finite float in the graph and in the JSON of the state.
 MAX_COORD = 1e7
+#: A drawing's width / height in pixels (as %%dag's --width / --height): below, it cannot
+#: be seen; above, no screen shows it.
+PIXELS = (50, 5000)
 #: Every refusal text is cut to this many characters (the ``message`` trait is saved).
 MAX_MESSAGE = 500
 #: Above this many nodes + edges the copy-back text (synced, saved) is a pointer instead.
@@ -247,6 +250,12 @@ class DagWidget(anywidget.AnyWidget):
             raise TypeError(f"DagWidget needs a networkx.DiGraph, got {type(graph).__name__}")
         if layout not in _layout.LAYOUTS:
             raise ValueError(f"layout must be one of {', '.join(_layout.LAYOUTS)}, got {layout!r}")
+        for what, value in (("width", width), ("height", height)):
+            if value and not (isinstance(value, int) and PIXELS[0] <= value <= PIXELS[1]):
+                raise ValueError(
+                    f"{what} must be {PIXELS[0]} to {PIXELS[1]} pixels (or None to fit), "
+                    f"got {_shown(value)}"
+                )
         super().__init__(
             title=title or "",
             width=int(width or 0),

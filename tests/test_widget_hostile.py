@@ -487,3 +487,15 @@ def test_a_50000_node_cycle_is_found_and_named_briefly():
     cycle = find_cycle(G)
     assert len(cycle) == 50_001 and cycle[0] == "v0"
     assert format_cycle(cycle).endswith("-> v49999 -> v0 (50,000 nodes)")
+
+
+@pytest.mark.parametrize(("what", "value"), [("width", -5), ("height", 10**9), ("width", 2.5)])
+def test_an_invisible_or_huge_size_is_refused_from_python_too(what, value):
+    with pytest.raises(ValueError, match=rf"{what} must be 50 to 5000 pixels"):
+        DagWidget(nx.DiGraph([("A", "B")]), **{what: value})
+
+
+def test_the_widget_and_the_magics_agree_on_drawing_sizes():
+    from causal_magic.magics import PIXELS
+
+    assert PIXELS == widget_module.PIXELS
