@@ -116,12 +116,73 @@ def add_bidirected(G: nx.DiGraph, a: str, b: str, /, **attrs) -> str:
             G.edges[existing, b].update(attrs)
             return existing
     name = hidden_node_name(a, b)
-    if name in G:
-        raise GraphError(f"a node named {name!r} already exists; it would clash with {a} <-> {b}")
+    clash = bidirected_clash(G, a, b)
+    if clash:
+        raise GraphError(clash)
     G.add_node(name, role="latent", **{BIDIRECTED_ATTR: True})
     G.add_edge(name, a, **attrs)
     G.add_edge(name, b, **attrs)
     return name
+
+
+def bidirected_clash(
+    G: nx.DiGraph, a: str, b: str, *, ignore: Iterable[Hashable] = ()
+) -> str | None:
+    """Why ``a <-> b`` cannot get its hidden node in ``G`` (``None`` when it can).
+
+    The one rule on names that the parser (through :func:`add_bidirected`) and the
+    widget (adding a node, renaming one) share: the hidden node's name ``"a<->b"``
+    must not already name another node.  ``ignore`` lists nodes about to go away
+    (a rename's old names).
+
+    >>> G = nx.DiGraph([("Z<->B", "C")])
+    >>> bidirected_clash(G, "Z", "B")
+    "a node named 'Z<->B' already exists; it would clash with Z <-> B"
+    """
+    name = hidden_node_name(a, b)
+    if name in G and name not in set(ignore):
+        return f"a node named {shorten(name)!r} already exists; it would clash with {a} <-> {b}"
+    return None
+
+
+def name_taken(G: nx.DiGraph, name: Hashable) -> str | None:
+    """Why ``name`` cannot name a new drawn node of ``G`` (``None`` when it can).
+
+    Shared by the parser (a node mentioned by name) and the widget (add, rename): the
+    name of a hidden ``<->`` node is taken; the widget also refuses a name that exists.
+
+    >>> G = nx.DiGraph()
+    >>> _ = add_bidirected(G, "A", "B")
+    >>> name_taken(G, "A<->B")
+    "the name 'A<->B' is taken by the hidden common cause of a '<->' edge"
+    >>> name_taken(G, "C") is None
+    True
+    """
+    if name in G and is_hidden(G, name):
+        return f"the name {shorten(name)!r} is taken by the hidden common cause of a '<->' edge"
+    return None
+
+
+def rename_problem(G: nx.DiGraph, old: Hashable, new: str) -> str | None:
+    """Why ``old`` cannot be renamed ``new`` in ``G`` (``None`` when it can).
+
+    Besides :func:`name_taken` and an existing ``new``, a rename renames the hidden
+    node of every ``<->`` edge of ``old``; none of those new names may name another
+    node (``A <-> B`` with a real node ``"Z<->B"``: renaming A to Z would merge them).
+    """
+    taken = name_taken(G, new)
+    if taken:
+        return taken
+    if new in G and new != old:
+        return f"a node named {shorten(new)!r} already exists"
+    hidden = [(h, a, b) for h, a, b in bidirected_pairs(G) if old in (a, b)]
+    going = [old, *(h for h, _a, _b in hidden)]
+    for _h, a, b in hidden:
+        a2, b2 = (new if a == old else a), (new if b == old else b)
+        clash = bidirected_clash(G, a2, b2, ignore=going)
+        if clash:
+            return f"renaming {shorten(old)} to {shorten(new)}: {clash}"
+    return None
 
 
 def bidirected_pairs(G: nx.DiGraph, *, roots_only: bool = False) -> list[tuple[str, str, str]]:
@@ -150,17 +211,73 @@ def nodes_with_role(G: nx.DiGraph, role: str) -> list[Hashable]:
 
 
 def find_cycle(G: nx.DiGraph) -> list[Hashable] | None:
-    """Return a directed cycle as a node list ``[a, b, ..., a]``, or ``None``."""
-    try:
-        edges = nx.find_cycle(G, orientation="original")
-    except nx.NetworkXNoCycle:
+    """Return a directed cycle as a node list ``[a, b, ..., a]``, or ``None``.
+
+    O(n + m) (``nx.find_cycle`` took 6 s on a 50,000-node cycle): peel the nodes no
+    cycle reaches (:func:`is_acyclic`'s Kahn order); every node left has a predecessor
+    left, so walking predecessors from one of them must come back to a node it saw.
+
+    >>> find_cycle(nx.DiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")]))
+    ['a', 'b', 'c', 'a']
+    >>> find_cycle(nx.DiGraph([("a", "b")])) is None
+    True
+    """
+    succ, pred = adjacency(G)
+    indegree = {v: len(p) for v, p in pred.items()}
+    ready = [v for v, d in indegree.items() if d == 0]
+    while ready:
+        v = ready.pop()
+        for c in succ[v]:
+            indegree[c] -= 1
+            if indegree[c] == 0:
+                ready.append(c)
+    left = [v for v in G if indegree[v] > 0]
+    if not left:
         return None
-    return [u for u, _v, *_ in edges] + [edges[0][0]]
+    seen: dict[Hashable, int] = {}
+    walk: list[Hashable] = []
+    v = left[0]
+    while v not in seen:
+        seen[v] = len(walk)
+        walk.append(v)
+        v = next(p for p in pred[v] if indegree[p] > 0)
+    cycle = walk[seen[v] :][::-1]  # walked backwards: turn it round
+    order = {n: i for i, n in enumerate(left)}
+    k = min(range(len(cycle)), key=lambda i: order[cycle[i]])  # start at its first node
+    cycle = cycle[k:] + cycle[:k]
+    return [*cycle, cycle[0]]
+
+
+#: How many nodes of a cycle a message names, and how many characters of each name.
+CYCLE_SHOWN = 12
+NAME_SHOWN = 60
+
+
+def shorten(name: object, limit: int = NAME_SHOWN) -> str:
+    """``str(name)``, cut to ``limit`` characters with the full length said."""
+    text = str(name)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def format_cycle(cycle: Iterable[Hashable]) -> str:
-    """``A -> B -> A`` for messages."""
-    return " -> ".join(str(n) for n in cycle)
+    """``A -> B -> A`` for messages; bounded: a long cycle shows its first nodes and says
+    how many there are, a long name its first characters.
+
+    >>> format_cycle(["a", "b", "a"])
+    'a -> b -> a'
+    >>> format_cycle([*range(50_000), 0])
+    '0 -> 1 -> 2 -> 3 -> 4 -> 5 -> 6 -> 7 -> 8 -> 9 -> 10 -> ... -> 49999 -> 0 (50,000 nodes)'
+    """
+    nodes = list(cycle)
+    closed = len(nodes) > 1 and nodes[0] == nodes[-1]
+    distinct = len(nodes) - 1 if closed else len(nodes)
+    if len(nodes) <= CYCLE_SHOWN + 1:
+        return " -> ".join(shorten(n) for n in nodes)
+    head = [shorten(n) for n in nodes[: CYCLE_SHOWN - 1]]
+    tail = [shorten(n) for n in nodes[-2:]] if closed else [shorten(nodes[-1])]
+    return " -> ".join([*head, "...", *tail]) + f" ({distinct:,} nodes)"
 
 
 def adjacency(G: nx.DiGraph) -> tuple[dict, dict]:

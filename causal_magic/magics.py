@@ -10,27 +10,67 @@ a traceback) and keeps track of which names ``%%dag`` defined, so that
 from __future__ import annotations
 
 import argparse
+import builtins
 import keyword
+import re
 import shlex
+import weakref
 from typing import Any
 
 import networkx as nx
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
-from IPython.core.magic_arguments import ArgDecorator, argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import ArgDecorator, argument, magic_arguments
 from IPython.display import display
 
 from .query import DoOptions, DoOptionsError, Query, parse_query, split_magic_line
 
 _MAGIC_NAMES = {"line": ("dag", "do"), "cell": ("dag",)}
 
+#: Names IPython writes itself: _, __, ___, _i, _ii, _iii, _5, _i5, _ih, _oh, _dh, and the
+#: dunder names (__builtins__, __name__ ...).
+_IPYTHON_NAMES = re.compile(r"_{1,3}|_i{1,3}|_i?\d+|_[iod]h|__\w+__")
+#: --width / --height of a drawing, in pixels: below, it cannot be seen; above, no screen.
+PIXELS = (50, 5000)
+#: --bootstrap at most: more resamples move a 95 % interval by less than its Monte Carlo
+#: error at 10,000, and each resample costs one pass over the count table.
+MAX_RESAMPLES = 10_000
+_SEED_MAX = 2**32 - 1  # numpy's seed range
 
-def _check_name(name: str) -> None:
+# id(shell) -> the %%dag names (and the graphs they named) of a CausalMagics that was
+# unloaded, for the next load.
+_REMEMBERED: dict[int, list[tuple[str, weakref.ref]]] = {}
+
+
+def _check_name(name: str, shell: Any = None) -> None:
+    """Refuse a graph name that is not a Python name or would shadow Python's or IPython's
+    own (``%%dag get_ipython`` would break the session); the old value stays."""
     if not name.isidentifier() or keyword.iskeyword(name):
         raise UsageError(
-            f"%%dag: {name!r} is not a valid Python name for the graph; "
+            f"%%dag: {name[:60]!r} is not a valid Python name for the graph; "
             "use letters, digits and underscores, not starting with a digit (e.g. %%dag G)"
         )
+    hidden = getattr(shell, "user_ns_hidden", None) or {}
+    if name in hidden or _IPYTHON_NAMES.fullmatch(name):
+        whose = "IPython's own name"
+    elif hasattr(builtins, name):
+        whose = "a Python builtin"
+    else:
+        return
+    raise UsageError(
+        f"%%dag: {name!r} is {whose}; a graph bound to it would break the notebook session. "
+        f"Choose another name, e.g. %%dag G or %%dag {name.strip('_') or 'G'}_dag"
+    )
+
+
+def _parse_line(magic: Any, line: str) -> argparse.Namespace:
+    """Split a magic's line as a shell does (``--title "Two words"`` is one value without
+    its quotes), then read it with the parser ``@argument`` built (errors: UsageError)."""
+    try:
+        words = shlex.split(line)
+    except ValueError as err:
+        raise UsageError(f"cannot read the options {line[:200]!r}: {err}") from None
+    return magic.parser.parse_args(words)
 
 
 # -- the options of %do: one parser (built by @argument below), these its checks ---------
@@ -78,13 +118,34 @@ def _integer(option: str, text: str) -> int:
 
 def _resamples(text: str) -> int:
     n = _integer("--bootstrap", text)
-    if n < 10:
-        raise argparse.ArgumentTypeError(f"--bootstrap needs at least 10 resamples, got {n}")
+    if not 10 <= n <= MAX_RESAMPLES:
+        raise argparse.ArgumentTypeError(
+            f"--bootstrap takes 10 to {MAX_RESAMPLES:,} resamples, got {n:,} (more resamples "
+            f"move the interval by less than its Monte Carlo error)"
+        )
     return n
 
 
 def _seed(text: str) -> int:
-    return _integer("--seed", text)
+    n = _integer("--seed", text)
+    if not 0 <= n <= _SEED_MAX:
+        raise argparse.ArgumentTypeError(f"--seed must be between 0 and {_SEED_MAX}, got {n}")
+    return n
+
+
+def _pixels(option: str):
+    low, high = PIXELS
+
+    def read(text: str) -> int:
+        n = _integer(option, text)
+        if not low <= n <= high:
+            raise argparse.ArgumentTypeError(
+                f"{option} must be between {low} and {high} pixels, got {n}"
+            )
+        return n
+
+    read.__name__ = option.strip("-")
+    return read
 
 
 def _positivity(text: str) -> str:
@@ -112,6 +173,12 @@ class CausalMagics(Magics):
 
     def _graph(self, name: str) -> nx.DiGraph:
         value = self._lookup(name, "graph")
+        if isinstance(value, nx.DiGraph) and value.is_multigraph():
+            raise UsageError(
+                f"{name!r} is a {type(value).__name__}: a causal graph is a plain "
+                f"networkx.DiGraph with one edge per pair; convert it with "
+                f"{name} = nx.DiGraph({name}) (parallel edges merge) or define it with %%dag"
+            )
         if not isinstance(value, nx.DiGraph):
             raise UsageError(
                 f"{name!r} is a {type(value).__name__}, not a graph; define it with %%dag {name}"
@@ -128,8 +195,16 @@ class CausalMagics(Magics):
         help="the graph's name in the notebook (several, on the line magic, side by side)",
     )
     @argument("--title", action="append", help="a title above the drawing (repeat for several)")
-    @argument("--width", type=int, help="width of the drawing in pixels")
-    @argument("--height", type=int, help="height of the drawing in pixels")
+    @argument(
+        "--width",
+        type=_pixels("--width"),
+        help=f"width of the drawing in pixels ({PIXELS[0]} to {PIXELS[1]})",
+    )
+    @argument(
+        "--height",
+        type=_pixels("--height"),
+        help=f"height of the drawing in pixels ({PIXELS[0]} to {PIXELS[1]})",
+    )
     @argument(
         "--layout",
         choices=("layered", "force"),
@@ -185,7 +260,7 @@ class CausalMagics(Magics):
                                                     # (if so, the drawing marks the pairs)
             %dag GAS Reality --check df             # which graph do the data prefer?
         """
-        args = parse_argstring(self.dag, line)
+        args = _parse_line(self.dag, line)
         if cell is None:
             return self._show_graphs(args)
         if len(args.names) != 1:
@@ -195,7 +270,7 @@ class CausalMagics(Magics):
                 "--dagitty/--dsl/--dot/--check belong to the line magic: %dag NAME --dagitty"
             )
         name = args.names[0]
-        _check_name(name)
+        _check_name(name, self.shell)
         graph = self._parse_cell(cell)
         self._bind(name, graph)
         display(
@@ -219,7 +294,7 @@ class CausalMagics(Magics):
         try:
             return parse_dag(cell)
         except DagSyntaxError as err:
-            raise UsageError(format_error(err)) from None
+            raise UsageError(_bounded(format_error(err))) from None
 
     def _bind(self, name: str, graph: nx.DiGraph) -> None:
         """Store ``graph`` as ``name``; live views of the old graph follow the new one."""
@@ -243,7 +318,8 @@ class CausalMagics(Magics):
                 for writer in writers:
                     if len(args.names) > 1:
                         print(f"# {name}")
-                    print(writer(graph))
+                    print(_written(writer, graph, name))
+                _warn_if_cyclic(graph, name)
             return None
         titles = args.title or []
         if titles and len(titles) not in (1, len(graphs)):
@@ -350,9 +426,15 @@ class CausalMagics(Magics):
         type=_resamples,
         default=1000,
         action=_Once,
-        help="bootstrap resamples (default 1000, at least 10)",
+        help=f"bootstrap resamples (default 1000; 10 to {MAX_RESAMPLES:,})",
     )
-    @argument("--seed", metavar="S", type=_seed, action=_Once, help="seed of the bootstrap")
+    @argument(
+        "--seed",
+        metavar="S",
+        type=_seed,
+        action=_Once,
+        help=f"seed of the bootstrap (0 to {_SEED_MAX})",
+    )
     @argument(
         "--positivity",
         metavar="{error,drop}",
@@ -402,7 +484,7 @@ class CausalMagics(Magics):
         try:
             query, options = parse_magic_line(line)
         except QuerySyntaxError as err:
-            raise UsageError(format_query_error(err)) from None
+            raise UsageError(_bounded(format_query_error(err))) from None
         try:
             data = self._table(options.data)
         except UsageError as err:
@@ -437,7 +519,7 @@ class CausalMagics(Magics):
             return None, None
         needed = set(query.variables)
         ns = self.shell.user_ns
-        live = [n for n in self.dag_names if isinstance(ns.get(n), nx.DiGraph)]
+        live = [n for n in self.dag_names if _is_graph(ns.get(n))]
         fits = [n for n in live if needed <= set(ns[n].nodes)]
         if len(fits) == 1:
             return ns[fits[0]], fits[0]
@@ -515,6 +597,48 @@ def _option_message(message: str) -> str:
     return detail or message
 
 
+#: A message line (a quoted source line under a caret, say) is cut to this many characters.
+MESSAGE_LINE = 240
+
+
+def _bounded(message: str, line: int = MESSAGE_LINE, lines: int = 20) -> str:
+    """``message`` with each line cut to ``line`` characters and at most ``lines`` lines:
+    an error on a 1 MB line of text quotes that line's start, not the megabyte."""
+    out = [t if len(t) <= line else t[: line - 1] + "…" for t in message.splitlines()[:lines]]
+    return "\n".join(out)
+
+
+def _is_graph(value: Any) -> bool:
+    return isinstance(value, nx.DiGraph) and not value.is_multigraph()
+
+
+def _written(writer, graph: nx.DiGraph, name: str) -> str:
+    """``writer(graph)``; a graph the writers cannot write (a bad ``pos`` or role set
+    from Python) is a UsageError naming the graph, not a traceback."""
+    from .graph import GraphError
+
+    try:
+        return writer(graph)
+    except GraphError as err:
+        raise UsageError(f"%dag {name}: cannot write this graph as text: {err}") from None
+
+
+def _warn_if_cyclic(graph: nx.DiGraph, name: str) -> None:
+    """After printing a graph made cyclic from Python: say that %%dag will refuse the text."""
+    import sys
+
+    from .graph import find_cycle, format_cycle, is_acyclic
+
+    if is_acyclic(graph):
+        return
+    cycle = format_cycle(find_cycle(graph) or [])
+    print(
+        f"%dag {name}: warning: {name} has a cycle ({cycle}); a causal graph cannot hold one, "
+        f"so %%dag refuses this text until an edge of the cycle is removed",
+        file=sys.stderr,
+    )
+
+
 def _one_title(titles: list[str] | None) -> str:
     return titles[0] if titles else ""
 
@@ -537,7 +661,14 @@ def register(ipython) -> None:
     from . import sync
 
     existing = ipython.magics_manager.registry.get(CausalMagics.__name__)
-    ipython.register_magics(existing or CausalMagics(ipython))
+    if existing is None:
+        existing = CausalMagics(ipython)
+        # A reload keeps what the first load knew (%do still finds the graphs of %%dag):
+        # each name that still names the graph it named at the unload.
+        ns = ipython.user_ns
+        remembered = _REMEMBERED.pop(id(ipython), [])
+        existing.dag_names = [n for n, ref in remembered if ns.get(n) is ref()]
+    ipython.register_magics(existing)
     sync.register(ipython)
 
 
@@ -546,6 +677,12 @@ def unregister(ipython) -> None:
     from . import sync
 
     manager = ipython.magics_manager
+    existing = manager.registry.get(CausalMagics.__name__)
+    if existing is not None:
+        ns = ipython.user_ns
+        _REMEMBERED[id(ipython)] = [
+            (n, weakref.ref(ns[n])) for n in existing.dag_names if _is_graph(ns.get(n))
+        ]
     for kind, names in _MAGIC_NAMES.items():
         for name in names:
             manager.magics[kind].pop(name, None)

@@ -36,6 +36,11 @@ class LiveView(Protocol):
 _live: weakref.WeakSet[Any] = weakref.WeakSet()
 # Displayed objects (widgets, rows) -> the (cell id, execution count) of each display.
 _places: weakref.WeakKeyDictionary[Any, list[tuple[str, int]]] = weakref.WeakKeyDictionary()
+# Widget -> the graph its name named at the last look; and the widgets whose graph was
+# set explicitly (`w.graph = H`) since then.  The hook follows a name only when the name
+# is rebound, so an explicit swap sticks until then.
+_seen: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+_swapped: weakref.WeakSet[Any] = weakref.WeakSet()
 # id(shell) -> the callback we registered, so unregister removes exactly ours.
 _hooks: dict[int, Any] = {}
 
@@ -82,23 +87,44 @@ def rebind(old: nx.DiGraph, new: nx.DiGraph, source: str | None = None) -> int:
     return moved
 
 
+def is_graph(value: Any) -> bool:
+    """True for what a widget can draw: a ``networkx.DiGraph`` that is not a multigraph."""
+    return isinstance(value, nx.DiGraph) and not value.is_multigraph()
+
+
+def swapped(widget: Any) -> None:
+    """Note that ``widget.graph`` was set explicitly: the hook keeps it (state-model §2)."""
+    _swapped.add(widget)
+
+
 def check_names(user_ns: dict[str, Any]) -> None:
-    """Follow plain-Python rebinding of a widget's name, or detach (state-model §2)."""
+    """Follow plain-Python rebinding of a widget's name, or detach (state-model §2).
+
+    A widget follows its name when the name is *rebound* (to another graph than the one
+    it named at the last look); ``w.graph = H`` leaves the name as it was, so the swap
+    stays until the name changes.
+    """
     for w in list(_live):
         name = w.name
         if not name:
             continue
         current = user_ns.get(name)
-        if current is w.graph:
-            w.set_detached(None)
-        elif isinstance(current, nx.DiGraph):
-            w.follow(current)
-        else:
+        if not is_graph(current):
+            _seen.pop(w, None)
             what = "is no longer defined" if name not in user_ns else "no longer names a graph"
             w.set_detached(
                 f"{name} {what}: this view shows the last graph it had and refuses edits; "
                 f"run %%dag {name} or causal_magic.show({name}) to edit again"
             )
+            continue
+        last = _seen.get(w)
+        _seen[w] = weakref.ref(current)
+        kept = w in _swapped or (last is not None and last() is current)
+        _swapped.discard(w)
+        if current is w.graph or kept:
+            w.set_detached(None)
+        else:
+            w.follow(current)
 
 
 def after_cell(ip: Any) -> None:

@@ -11,11 +11,9 @@ described in docs/widget-dom.md.
 
 from __future__ import annotations
 
-import math
 import pathlib
-import uuid
 import weakref
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import anywidget
@@ -25,19 +23,17 @@ import traitlets as t
 
 from . import layout as _layout
 from . import sync
+from .edits import EditHandling, Snapshot, _shown
 from .graph import (
-    ROLES,
-    bidirected_pairs,
     check_dag,
-    format_cycle,
-    hidden_node_name,
     is_hidden,
     nodes_with_role,
     visible_nodes,
 )
+from .static_copy import STATIC_NOTE, StaticFallback, small_svg
 from .style import FONT_SIZE, NODE_RADIUS, TITLE_BAND, plain_indep
 from .style import role_colors as _role_colors
-from .svg import bounds, drawing_data, render_svg, render_tikz, side_by_side
+from .svg import bounds, drawing_data, node_id, render_svg, render_tikz, side_by_side
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
@@ -46,11 +42,13 @@ export default { render({ el }) {
 } };
 """
 
-#: Under the static copy of a drawing (seen where the live widget cannot run).
-STATIC_NOTE = "Static copy: run the cell to edit."
 #: How many adjustment sets the overlay panel lists at most.
 MAX_SETS = 5
-MAX_NAME = 200
+#: A drawing's width / height in pixels (as %%dag's --width / --height): below, it cannot
+#: be seen; above, no screen shows it.
+PIXELS = (50, 5000)
+#: Above this many nodes + edges the copy-back text (synced, saved) is a pointer instead.
+MAX_COPY_BACK = 5_000
 #: The replaced edits a new view offers back are cut at this many characters (a notebook
 #: file carries the text forever).
 MAX_LOST_TEXT = 20_000
@@ -64,71 +62,6 @@ def _shape(G: nx.DiGraph) -> str:
     """The graph without positions: what a drag does not change."""
     nodes = [(n, {k: v for k, v in d.items() if k != "pos"}) for n, d in G.nodes(data=True)]
     return repr((nodes, list(G.edges(data=True)), G.graph))
-
-
-class StaticFallback:
-    """A separate notebook output with the static SVG, kept up to date by ``display_id``.
-
-    Why: JupyterLab shows the widget mime type whenever it is in an output, even when it
-    cannot render it ("Error displaying widget: model not found" after a reopen without
-    saved widget state; "Loading widget..." with no kernel) -- it never falls back to the
-    ``image/svg+xml`` beside it.  So the drawing is also published as its own output, which
-    the live view hides (CSS keyed by ``static_id``) and which every refresh updates, so a
-    saved notebook shows the graph as last edited, anywhere, with or without a kernel.
-    """
-
-    def __init__(self, make_svg: Callable[[str], str]) -> None:
-        self.static_id = f"cm-{uuid.uuid4().hex[:12]}"
-        self.display_id = f"causal-magic-static-{self.static_id}"
-        self._make_svg = make_svg
-        self._last = ""
-
-    def _bundle(self, svg: str) -> dict[str, str]:
-        # text/html first: front ends then inline the SVG (nbconvert would otherwise make it
-        # a base64 <img>), so its text is searchable and a live view can hide it by id.
-        return {
-            "text/html": svg,
-            "image/svg+xml": svg,
-            "text/plain": "(static drawing of the graph)",
-        }
-
-    def show(self) -> None:
-        from IPython.display import display
-
-        self._last = self._make_svg(self.static_id)
-        display(self._bundle(self._last), raw=True, display_id=self.display_id)
-
-    def update(self) -> None:
-        from IPython.display import update_display
-
-        svg = self._make_svg(self.static_id)
-        if svg != self._last:
-            self._last = svg
-            update_display(self._bundle(svg), raw=True, display_id=self.display_id)
-
-
-class EditRefused(ValueError):
-    """A browser edit that is not applied; the text is shown in the widget."""
-
-
-Snapshot = tuple[dict, list, list]
-
-
-def _snapshot(G: nx.DiGraph) -> Snapshot:
-    return (
-        dict(G.graph),
-        [(n, dict(d)) for n, d in G.nodes(data=True)],
-        [(u, v, dict(d)) for u, v, d in G.edges(data=True)],
-    )
-
-
-def _restore(G: nx.DiGraph, snap: Snapshot) -> None:
-    """Put ``snap`` back into the same object (``G`` stays the graph the user holds)."""
-    graph_attrs, nodes, edges = snap
-    G.clear()
-    G.graph.update(graph_attrs)
-    G.add_nodes_from((n, dict(d)) for n, d in nodes)
-    G.add_edges_from((u, v, dict(d)) for u, v, d in edges)
 
 
 def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
@@ -170,6 +103,17 @@ def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
     return out
 
 
+def _overlay_key(G: nx.DiGraph) -> tuple:
+    """What the overlay depends on: nodes with their role and hidden flag, and the edges.
+
+    O(n + m) and cheap; a move or a label change keeps it, so the overlay (the costly
+    part of a redraw on a large graph) is not recomputed for them."""
+    return (
+        tuple((n, d.get("role"), d.get("bidirected")) for n, d in G.nodes(data=True)),
+        tuple(G.edges),
+    )
+
+
 def _structure(G: nx.DiGraph) -> tuple[frozenset, frozenset, frozenset]:
     """What a fit check depends on: nodes, edges and which nodes are latent (unmeasured).
 
@@ -184,7 +128,7 @@ def _default_height(nodes: Sequence[dict], title: str) -> int:
     return int(min(max(y1 - y0 + 60 + (TITLE_BAND if title else 0), 220), 640))
 
 
-class DagWidget(anywidget.AnyWidget):
+class DagWidget(EditHandling, anywidget.AnyWidget):
     """An editable drawing of a causal graph, in sync with the ``networkx.DiGraph``.
 
     Parameters
@@ -202,11 +146,11 @@ class DagWidget(anywidget.AnyWidget):
     _esm = _STATIC / "widget.js" if (_STATIC / "widget.js").exists() else _MISSING_BUNDLE
     _css = _STATIC / "widget.css" if (_STATIC / "widget.css").exists() else ""
 
-    nodes = t.List(t.Dict(), help="visible nodes: id, label, role, latent, x, y (px)").tag(
-        sync=True
-    )
-    edges = t.List(t.Dict(), help="directed edges: source, target, label").tag(sync=True)
-    bidirected = t.List(t.Dict(), help="<-> edges: id (hidden node), a, b, label").tag(sync=True)
+    # Plain lists: Python builds them (the browser cannot write them, see set_state), and
+    # checking each element's type cost 60 ms per redraw at 20,000 edges.
+    nodes = t.List(help="visible nodes: id, label, role, latent, x, y (px)").tag(sync=True)
+    edges = t.List(help="directed edges: source, target, label").tag(sync=True)
+    bidirected = t.List(help="<-> edges: id (hidden node), a, b, label").tag(sync=True)
     title = t.Unicode("").tag(sync=True)
     width = t.Int(0, help="px; 0 fills the output area").tag(sync=True)
     height = t.Int(300, help="px").tag(sync=True)
@@ -260,6 +204,12 @@ class DagWidget(anywidget.AnyWidget):
             raise TypeError(f"DagWidget needs a networkx.DiGraph, got {type(graph).__name__}")
         if layout not in _layout.LAYOUTS:
             raise ValueError(f"layout must be one of {', '.join(_layout.LAYOUTS)}, got {layout!r}")
+        for what, value in (("width", width), ("height", height)):
+            if value and not (isinstance(value, int) and PIXELS[0] <= value <= PIXELS[1]):
+                raise ValueError(
+                    f"{what} must be {PIXELS[0]} to {PIXELS[1]} pixels (or None to fit), "
+                    f"got {_shown(value)}"
+                )
         super().__init__(
             title=title or "",
             width=int(width or 0),
@@ -269,6 +219,7 @@ class DagWidget(anywidget.AnyWidget):
             **kwargs,
         )
         self._fixed_height = int(height) if height else None
+        self._overlay_of: tuple | None = None  # the _overlay_key the overlay was made for
         self._fallbacks: list[StaticFallback] = []
         self._graph = graph
         self._detached_reason: str | None = None
@@ -306,6 +257,7 @@ class DagWidget(anywidget.AnyWidget):
         if not isinstance(new, nx.DiGraph) or new.is_multigraph():
             raise TypeError(f"DagWidget.graph must be a networkx.DiGraph, got {type(new).__name__}")
         self.follow(new)
+        sync.swapped(self)  # the end-of-cell hook keeps this choice (state-model §2)
 
     def follow(self, graph: nx.DiGraph, source: str | None = None) -> None:
         """Re-bind to ``graph`` (``%%dag`` re-run, ``widget.graph = H``); clears undo.
@@ -352,14 +304,18 @@ class DagWidget(anywidget.AnyWidget):
     def _readonly_changed(self, change: dict) -> None:
         self._update_mode()
 
-    def refresh(self) -> None:
-        """Recompute every drawing trait from the graph (positions, overlay, dirty...)."""
+    def refresh(self, moved: bool = False) -> None:
+        """Recompute every drawing trait from the graph (positions, overlay, dirty...).
+
+        ``moved``: only positions changed since the last drawing (a move, the hot path of
+        dragging a large graph): the node entries get their new x, y; edges, labels,
+        roles and the overlay are kept."""
         G = self._graph
         s = self.scale
         previous = {n: (x / s, y / s) for n, (x, y) in self._px.items() if n in G}
         units = _layout.positions(G, layout=self.layout_kind, previous=previous)
         self._px = {n: (x * s, y * s) for n, (x, y) in units.items()}
-        data = drawing_data(G, self._px)
+        data = self._moved_data() if moved else drawing_data(G, self._px)
         fp = sync.fingerprint(G)
         dirty = fp != self._cell_fp
         stale_marks = self._fit_structure is not None and self._fit_structure != _structure(G)
@@ -370,7 +326,10 @@ class DagWidget(anywidget.AnyWidget):
             self.nodes = data["nodes"]
             self.edges = data["edges"]
             self.bidirected = data["bidirected"]
-            self.overlay = overlay_for(G)
+            key = self._overlay_of if moved else _overlay_key(G)
+            if key != self._overlay_of:
+                self.overlay = overlay_for(G)
+                self._overlay_of = key
             self.dirty = dirty
             self.structure_changed = dirty and _shape(G) != self._cell_shape
             self.dsl_text = self.copy_back_text() if dirty else ""
@@ -380,6 +339,19 @@ class DagWidget(anywidget.AnyWidget):
         self._drawn_fp = fp
         for fallback in self._fallbacks:
             fallback.update()
+
+    def _moved_data(self) -> dict[str, list]:
+        """:func:`svg.drawing_data` when only positions changed: same nodes, same order."""
+        px = {node_id(n): xy for n, xy in self._px.items()}
+        nodes = [
+            {
+                **entry,
+                "x": round(float(px[entry["id"]][0]), 2),
+                "y": round(float(px[entry["id"]][1]), 2),
+            }
+            for entry in self.nodes
+        ]
+        return {"nodes": nodes, "edges": self.edges, "bidirected": self.bidirected}
 
     def refresh_if_changed(self) -> bool:
         """Redraw if the graph changed since the last drawing; return whether it did."""
@@ -391,6 +363,14 @@ class DagWidget(anywidget.AnyWidget):
     def copy_back_text(self) -> str:
         """The graph as a ``%%dag NAME`` cell (with positions) to paste back into the notebook."""
         header = f"%%dag {self.name or 'G'}"
+        G = self._graph
+        n, m = G.number_of_nodes(), G.number_of_edges()
+        if n + m > MAX_COPY_BACK:  # the text is synced and saved with the notebook
+            name = self.name or "G"
+            return (
+                f"{header}\n# {n:,} nodes and {m:,} edges: too large to copy back here; "
+                f"%dag {name} --dsl prints the text (or causal_magic.to_dsl({name}))"
+            )
         try:
             from .dsl import to_dsl
         except ImportError:
@@ -515,266 +495,28 @@ class DagWidget(anywidget.AnyWidget):
         from IPython.display import display
 
         sync.note_display(self)
-        fallback = StaticFallback(lambda sid: self.to_svg(sid, note=STATIC_NOTE))
+        fallback = StaticFallback(lambda sid: self.to_svg(sid, note=STATIC_NOTE), self._size)
         self._add_fallback(fallback)
         fallback.show()
-        data, meta = self._repr_mimebundle_()
-        data.pop("image/svg+xml", None)  # already in the output above
+        data, meta = self._view_bundle()  # the SVG is in the output above: never twice
         display(data, raw=True, metadata=meta)
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict]:
+    def _size(self) -> tuple[int, int]:
+        return len(self.nodes), len(self.edges) + len(self.bidirected)
+
+    def _view_bundle(self, **kwargs: Any) -> tuple[dict, dict]:
         result = super()._repr_mimebundle_(**kwargs)
         data, meta = result if isinstance(result, tuple) else (result or {}, {})
         data = dict(data)
-        data["image/svg+xml"] = self.to_svg()
         data["text/plain"] = self._plain()
         return data, meta
 
-    # -- browser -> Python -----------------------------------------------------------
-
-    def _on_msg(self, _widget: Any, content: Any, _buffers: Any = None) -> None:
-        self.handle_message(content)
-        if isinstance(content, dict) and content.get("type") == "edit":
-            self.send({"type": "ack"})  # the front end warns when this never comes
-
-    def handle_message(self, content: Any) -> str | None:
-        """Validate and apply one message from the front end; return the refusal, if any.
-
-        The graph is touched only after the whole message validated.  Refusals are shown in
-        the widget (``message`` trait) and change nothing.
-        """
-        if not isinstance(content, dict):
-            return self._refuse(f"malformed message: expected an object, got {content!r:.80}")
-        kind = content.get("type")
-        if kind == "hello":
-            self.send({"type": "hello", "mode": self.mode})
-            return None
-        if kind != "edit":
-            return self._refuse(f"unknown message type {kind!r}; expected 'edit' or 'hello'")
-        op = content.get("op")
-        handler = _OPS.get(op) if isinstance(op, str) else None
-        if handler is None:
-            return self._refuse(f"unknown edit {op!r}; expected one of {', '.join(_OPS)}")
-        if self.mode != "live":
-            return self._refuse(f"edit refused: {self.mode_reason}")
-        try:
-            handler(self, content)
-        except EditRefused as err:
-            return self._refuse(str(err))
-        return None
-
-    def _refuse(self, text: str) -> str:
-        self.message = text
-        self.message_seq += 1
-        return text
-
-    def _done(self) -> None:
-        self.message = ""
-        self.refresh()
-        sync.graph_changed(self._graph, exclude=self)
-
-    def _edit(self, apply: Callable[[nx.DiGraph], None]) -> None:
-        """Run a validated change as one undoable step."""
-        G = self._graph
-        before = _snapshot(G)
-        px_before = dict(self._px)
-        apply(G)
-        self._undo.append((before, px_before, sync.fingerprint(G)))
-        self._redo.clear()
-        self._done()
-
-    # validation helpers
-    def _node(self, content: dict, key: str = "id") -> Hashable:
-        value = content.get(key)
-        if not isinstance(value, str):
-            raise EditRefused(f"{key!r} must be a node name (a string), got {value!r:.60}")
-        n = sync.node_key(self._graph, value)
-        if n is None or is_hidden(self._graph, n):
-            raise EditRefused(f"there is no node {value!r} in the graph")
-        return n
-
-    def _new_name(self, content: dict, key: str) -> str:
-        value = content.get(key)
-        if not isinstance(value, str):
-            raise EditRefused(f"{key!r} must be a string, got {value!r:.60}")
-        name = value.strip()
-        if not name:
-            raise EditRefused("a node needs a name; the name was empty")
-        if len(name) > MAX_NAME:
-            raise EditRefused(f"a node name is at most {MAX_NAME} characters")
-        if "<->" in name:
-            raise EditRefused(f"{name!r}: '<->' is reserved for bidirected edges")
-        if sync.node_key(self._graph, name) is not None:
-            raise EditRefused(f"a node named {name!r} already exists")
-        return name
-
-    @staticmethod
-    def _number(content: dict, key: str) -> float:
-        value = content.get(key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise EditRefused(f"{key!r} must be a number, got {value!r:.60}")
-        if not math.isfinite(value):
-            raise EditRefused(f"{key!r} must be a finite number, got {value!r}")
-        return float(value)
-
-    def _freeze_positions(self, G: nx.DiGraph) -> None:
-        """Write every visible node's shown position as ``pos`` (state-model §4)."""
-        s = self.scale
-        for n in visible_nodes(G):
-            if _layout.read_pos(G.nodes[n].get("pos")) is None and n in self._px:
-                x, y = self._px[n]
-                G.nodes[n]["pos"] = (round(x / s, 3), round(y / s, 3))
-
-    # ops
-    def _op_move(self, content: dict) -> None:
-        n = self._node(content)
-        x, y = self._number(content, "x"), self._number(content, "y")
-
-        def apply(G: nx.DiGraph) -> None:
-            self._freeze_positions(G)
-            G.nodes[n]["pos"] = (round(x / self.scale, 3), round(y / self.scale, 3))
-
-        self._edit(apply)
-
-    def _op_add_edge(self, content: dict) -> None:
-        u, v = self._node(content, "source"), self._node(content, "target")
-        G = self._graph
-        if u == v:
-            raise EditRefused(f"{u} -> {u} would be a cycle (a node cannot cause itself)")
-        if G.has_edge(u, v):
-            raise EditRefused(f"the edge {u} -> {v} is already there")
-        if nx.has_path(G, v, u):
-            back = nx.shortest_path(G, v, u)
-            raise EditRefused(
-                f"{u} -> {v} would make a cycle: {format_cycle([u, *back])}; the graph is unchanged"
-            )
-        self._edit(lambda G: G.add_edge(u, v))
-
-    def _op_delete_edge(self, content: dict) -> None:
-        u, v = self._node(content, "source"), self._node(content, "target")
-        if not self._graph.has_edge(u, v):
-            raise EditRefused(f"there is no edge {u} -> {v}")
-        self._edit(lambda G: G.remove_edge(u, v))
-
-    def _op_delete_bidirected(self, content: dict) -> None:
-        a, b = self._node(content, "a"), self._node(content, "b")
-        hidden = [h for h, x, y in bidirected_pairs(self._graph) if {x, y} == {a, b}]
-        if not hidden:
-            raise EditRefused(f"there is no edge {a} <-> {b}")
-        self._edit(lambda G: G.remove_nodes_from(hidden))
-
-    def _op_add_node(self, content: dict) -> None:
-        name = self._new_name(content, "id")
-        has_xy = "x" in content or "y" in content
-        x = self._number(content, "x") if has_xy else None
-        y = self._number(content, "y") if has_xy else None
-
-        def apply(G: nx.DiGraph) -> None:
-            if has_xy:
-                self._freeze_positions(G)
-                G.add_node(name, pos=(round(x / self.scale, 3), round(y / self.scale, 3)))
-            else:
-                G.add_node(name)
-
-        self._edit(apply)
-
-    def _op_delete_node(self, content: dict) -> None:
-        n = self._node(content)
-
-        def apply(G: nx.DiGraph) -> None:
-            hidden = [p for p in G.predecessors(n) if is_hidden(G, p)]
-            G.remove_nodes_from([*hidden, n])
-
-        self._edit(apply)
-
-    def _op_rename(self, content: dict) -> None:
-        n = self._node(content)
-        new = self._new_name(content, "new")
-
-        def apply(G: nx.DiGraph) -> None:
-            mapping: dict[Hashable, Hashable] = {n: new}
-            for h, a, b in bidirected_pairs(G):
-                if n in (a, b):
-                    mapping[h] = hidden_node_name(new if a == n else a, new if b == n else b)
-            # A relabelled copy keeps node and edge order (stable layout and text); it is
-            # then put back into the same object.
-            _restore(G, _snapshot(nx.relabel_nodes(G, mapping, copy=True)))
-            G.nodes[new].pop("label", None)
-            if n in self._px:
-                self._px[new] = self._px.pop(n)
-
-        self._edit(apply)
-
-    def _op_set_role(self, content: dict) -> None:
-        n = self._node(content)
-        if "role" not in content:
-            raise EditRefused("'role' is missing; give one of the roles or null")
-        role = content["role"]
-        if role is not None and role not in ROLES:
-            raise EditRefused(f"unknown role {role!r}; expected one of {', '.join(ROLES)} or null")
-
-        def apply(G: nx.DiGraph) -> None:
-            if role is None:
-                G.nodes[n].pop("role", None)
-            else:
-                G.nodes[n]["role"] = role
-
-        self._edit(apply)
-
-    def _op_relayout(self, content: dict) -> None:
-        kind = content.get("layout", self.layout_kind)
-        if kind not in _layout.LAYOUTS:
-            raise EditRefused(f"layout must be one of {', '.join(_layout.LAYOUTS)}, got {kind!r}")
-
-        def apply(G: nx.DiGraph) -> None:
-            units = _layout.layered_layout(G) if kind == "layered" else _layout.force_layout(G)
-            self.scale = _layout.DEFAULT_SCALE
-            self._px = {}
-            for n, (x, y) in units.items():
-                G.nodes[n]["pos"] = (round(x, 3), round(y, 3))
-
-        self._edit(apply)
-
-    def _op_undo(self, content: dict) -> None:
-        self._step(self._undo, self._redo, "undo")
-
-    def _op_redo(self, content: dict) -> None:
-        self._step(self._redo, self._undo, "redo")
-
-    def _step(self, source: list, target: list, what: str) -> None:
-        if not source:
-            raise EditRefused(f"nothing to {what}")
-        G = self._graph
-        snap, px, expected = source[-1]
-        if sync.fingerprint(G) != expected:
-            self._undo.clear()
-            self._redo.clear()
-            self.can_undo = self.can_redo = False
-            raise EditRefused(
-                f"cannot {what}: the graph was changed from Python since that edit; "
-                "the edit history is cleared"
-            )
-        source.pop()
-        now, px_now = _snapshot(G), dict(self._px)
-        _restore(G, snap)
-        self._px = px
-        target.append((now, px_now, sync.fingerprint(G)))
-        self._done()
-
-
-_OPS: dict[str, Callable[[DagWidget, dict], None]] = {
-    "move": DagWidget._op_move,
-    "add_edge": DagWidget._op_add_edge,
-    "delete_edge": DagWidget._op_delete_edge,
-    "delete_bidirected": DagWidget._op_delete_bidirected,
-    "add_node": DagWidget._op_add_node,
-    "delete_node": DagWidget._op_delete_node,
-    "rename": DagWidget._op_rename,
-    "set_role": DagWidget._op_set_role,
-    "relayout": DagWidget._op_relayout,
-    "undo": DagWidget._op_undo,
-    "redo": DagWidget._op_redo,
-}
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict]:
+        data, meta = self._view_bundle(**kwargs)
+        svg = small_svg(self._size(), self.to_svg)
+        if svg:
+            data["image/svg+xml"] = svg
+        return data, meta
 
 
 class DagRow(ipywidgets.HBox):
@@ -807,19 +549,26 @@ class DagRow(ipywidgets.HBox):
         from IPython.display import display
 
         sync.note_display(self)
-        fallback = StaticFallback(lambda sid: self.to_svg(sid, note=STATIC_NOTE))
+        fallback = StaticFallback(lambda sid: self.to_svg(sid, note=STATIC_NOTE), self._size)
         for w in self.widgets:
             w._add_fallback(fallback)
         fallback.show()
-        data = self._repr_mimebundle_()
-        data.pop("image/svg+xml", None)
-        display(data, raw=True)
+        display(self._view_bundle(), raw=True)  # the SVG is in the output above
+
+    def _size(self) -> tuple[int, int]:
+        sizes = [w._size() for w in self.widgets]
+        return sum(n for n, _ in sizes), sum(m for _, m in sizes)
+
+    def _view_bundle(self, **kwargs: Any) -> dict:
+        data = dict(super()._repr_mimebundle_(**kwargs) or {})
+        data["text/plain"] = "<DagRow " + ", ".join(w._plain() for w in self.widgets) + ">"
+        return data
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        data = super()._repr_mimebundle_(**kwargs)
-        data = dict(data or {})
-        data["image/svg+xml"] = self.to_svg()
-        data["text/plain"] = "<DagRow " + ", ".join(w._plain() for w in self.widgets) + ">"
+        data = self._view_bundle(**kwargs)
+        svg = small_svg(self._size(), self.to_svg)
+        if svg:
+            data["image/svg+xml"] = svg
         return data
 
 

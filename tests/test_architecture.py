@@ -39,6 +39,8 @@ LAYERS: dict[str, int] = {
     # 4: the live widget and its sync with the user's namespace
     "sync": 4,
     "widget": 4,
+    "static_copy": 4,
+    "edits": 4,
     # 5: the notebook shell
     "magics": 5,
     "__init__": 5,

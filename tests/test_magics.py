@@ -279,3 +279,147 @@ def test_check_needs_a_table_and_at_most_two_graphs(ip, players):
         ip.run_line_magic("dag", "G --check nope")
     with pytest.raises(UsageError, match=r"one graph .* or two"):
         ip.run_line_magic("dag", "G G G --check players")
+
+
+# -- hostile input (issue 11) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "get_ipython",
+        "__builtins__",
+        "_oh",
+        "_ih",
+        "_dh",
+        "In",
+        "Out",
+        "exit",
+        "quit",
+        "_",
+        "__",
+        "___",
+        "_i",
+        "_ii",
+        "_i1",
+        "_12",
+        "print",
+        "len",
+        "open",
+        "__name__",
+    ],
+)
+def test_names_of_python_or_ipython_are_refused_and_the_old_value_stays(ip, name):
+    old = ip.user_ns.get(name, "absent")
+    with pytest.raises(UsageError, match=r"%%dag: .*(IPython's own name|Python builtin)"):
+        ip.run_cell_magic("dag", name, "A -> B")
+    assert ip.user_ns.get(name, "absent") is old
+    assert ip.run_cell("x = get_ipython()").success  # the session still works
+
+
+def test_ordinary_names_that_look_close_are_accepted(ip):
+    with capture_output():
+        for name in ("G_", "_G", "In2", "_i_x", "inputs", "G__1"):
+            ip.run_cell_magic("dag", name, "A -> B")
+            assert isinstance(ip.user_ns[name], nx.DiGraph)
+
+
+def test_title_in_quotes_is_split_as_a_shell_does(ip):
+    with capture_output() as cap:
+        ip.run_cell('%%dag G --title "Two words"\nA -> B')
+    svg = next(o.data["image/svg+xml"] for o in cap.outputs if "image/svg+xml" in o.data)
+    assert ">Two words<" in svg and "&quot;Two" not in svg and '"Two' not in svg
+    with capture_output() as cap:
+        ip.run_line_magic("dag", "G --title 'It is G'")
+    svg = next(o.data["image/svg+xml"] for o in cap.outputs if "image/svg+xml" in o.data)
+    assert ">It is G<" in svg
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--width", "-5"), ("--height", "0"), ("--width", "49"), ("--height", "100000")],
+)
+def test_invisible_or_huge_drawing_sizes_are_refused(ip, option, value):
+    with pytest.raises(UsageError, match=rf"{option} must be between 50 and 5000 pixels"):
+        ip.run_cell_magic("dag", f"G {option} {value}", "A -> B")
+    assert "G" not in ip.user_ns
+
+
+def test_unclosed_quote_in_dag_options_is_a_usage_error(ip):
+    with pytest.raises(UsageError, match="cannot read the options"):
+        ip.run_cell_magic("dag", 'G --title "open', "A -> B")
+
+
+def test_do_seed_and_bootstrap_bounds_name_the_option(ip):
+    with pytest.raises(UsageError, match=r"--seed must be between 0 and 4294967295, got -1"):
+        ip.run_line_magic("do", "P(Y=1 | do(X=1)) --data df --seed -1")
+    with pytest.raises(UsageError, match=r"--bootstrap takes 10 to 10,000 resamples"):
+        ip.run_line_magic("do", "P(Y=1 | do(X=1)) --data df --bootstrap 10000001")
+    doc = ip.find_line_magic("do").__doc__
+    assert "10 to 10,000" in doc and "0 to 4294967295" in doc
+
+
+def test_do_still_finds_the_graph_after_unload_and_load(ip, players, reality):
+    ip.user_ns["players"] = players
+    with capture_output():
+        ip.run_cell("%%dag G2\n" + reality)
+    ip.run_line_magic("unload_ext", "causal_magic")
+    ip.run_line_magic("load_ext", "causal_magic")
+    r = ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data players")
+    assert round(r.value, 3) == 0.357 and r.graph_name == "G2"
+
+
+def test_reload_forgets_a_name_rebound_meanwhile(ip, players, reality):
+    ip.user_ns["players"] = players
+    with capture_output():
+        ip.run_cell("%%dag G2\n" + reality)
+    ip.run_line_magic("unload_ext", "causal_magic")
+    ip.run_cell("import networkx as nx\nG2 = nx.DiGraph([('Gear', 'Sound')])")
+    ip.run_line_magic("load_ext", "causal_magic")
+    with pytest.raises(UsageError, match="no %%dag graph contains"):
+        ip.run_line_magic("do", "P(Sound=Great | do(Gear=Fancy)) --data players")
+
+
+@pytest.mark.parametrize("flag", ["--dsl", "--dagitty", "--dot"])
+def test_printing_a_graph_made_cyclic_in_python_warns_naming_the_cycle(ip, flag):
+    ip.run_cell_magic("dag", "C", "A -> B -> C2")
+    ip.run_cell("C.add_edge('C2', 'A')")
+    with capture_output() as cap:
+        ip.run_line_magic("dag", f"C {flag}")
+    assert "A" in cap.stdout
+    assert "C has a cycle (" in cap.stderr and "%%dag refuses this text" in cap.stderr
+    assert "A -> B -> C2 -> A" in cap.stderr or "B -> C2 -> A -> B" in cap.stderr
+
+
+def test_printing_an_acyclic_graph_gives_no_warning(ip):
+    ip.run_cell_magic("dag", "C", "A -> B")
+    with capture_output() as cap:
+        ip.run_line_magic("dag", "C --dsl")
+    assert cap.stderr == ""
+
+
+def test_a_multidigraph_is_refused_with_how_to_convert_it(ip):
+    ip.user_ns["M"] = nx.MultiDiGraph([("A", "B"), ("A", "B")])
+    ip.user_ns["df"] = pd.DataFrame({"A": [0, 1], "B": [1, 0]})
+    for line in ("M", "M --dsl", "M --check df"):
+        with pytest.raises(UsageError, match=r"'M' is a MultiDiGraph.*nx.DiGraph\(M\)"):
+            ip.run_line_magic("dag", line)
+    with pytest.raises(UsageError, match="MultiDiGraph"):
+        ip.run_line_magic("do", "P(B=1 | do(A=1)) --data df --dag M")
+
+
+def test_a_graph_the_writers_cannot_write_is_a_usage_error(ip):
+    ip.run_cell_magic("dag", "G", "A -> B")
+    ip.user_ns["G"].nodes["A"]["pos"] = "nowhere"
+    with pytest.raises(UsageError, match="cannot write this graph as text"):
+        ip.run_line_magic("dag", "G --dsl")
+
+
+def test_a_cycle_through_a_50000_node_chain_is_a_short_message(ip):
+    text = " -> ".join(f"v{i}" for i in range(50_000)) + " -> v0"
+    with pytest.raises(UsageError) as info:
+        ip.run_cell_magic("dag", "G", text)
+    message = str(info.value)
+    assert "the graph has a cycle: v0 -> v1" in message and "(50,000 nodes)" in message
+    assert len(message) < 2_000
+    assert "G" not in ip.user_ns

@@ -224,3 +224,38 @@ def test_a_widget_also_shown_by_another_cell_is_kept():
     finally:
         w.close()
         other.close()
+
+
+def test_setting_widget_graph_in_a_cell_sticks_after_the_cell(ip):
+    G = nx.DiGraph([("A", "B")])
+    w = shown(ip, G)
+    ip.run_cell("import networkx as nx\nH = nx.DiGraph([('P', 'Q')])\nw.graph = H")
+    H = ip.user_ns["H"]
+    assert w.graph is H and w.mode == "live"
+    ip.run_cell("x = 1")
+    assert w.graph is H and {n["id"] for n in w.nodes} == {"P", "Q"}
+    assert w.handle_message({"type": "edit", "op": "add_node", "id": "R"}) is None
+    assert "R" in H and "R" not in G
+
+
+def test_after_a_swap_rebinding_the_name_is_followed_again(ip):
+    w = shown(ip, nx.DiGraph([("A", "B")]))
+    ip.run_cell("import networkx as nx\nw.graph = nx.DiGraph([('P', 'Q')])")
+    ip.run_cell("G = nx.DiGraph([('X', 'Y')])")
+    assert w.graph is ip.user_ns["G"]
+
+
+def test_a_swap_in_the_cell_that_showed_the_widget_sticks(ip):
+    ip.user_ns["G"] = nx.DiGraph([("A", "B")])
+    ip.run_cell(
+        "import networkx as nx\nfrom causal_magic.widget import DagWidget\n"
+        "w = DagWidget(G, name='G')\nw.graph = nx.DiGraph([('P', 'Q')])"
+    )
+    w = ip.user_ns["w"]
+    assert set(w.graph.nodes) == {"P", "Q"}
+
+
+def test_a_multigraph_under_the_name_detaches_instead_of_following(ip):
+    w = shown(ip, nx.DiGraph([("A", "B")]))
+    ip.run_cell("import networkx as nx\nG = nx.MultiDiGraph([('P', 'Q'), ('P', 'Q')])")
+    assert w.mode == "detached" and set(w.graph.nodes) == {"A", "B"}

@@ -196,13 +196,19 @@ def test_add_node_at_a_position():
 
 @pytest.mark.parametrize(
     ("name", "why"),
-    [("Gear", "already exists"), ("   ", "empty"), ("A<->B", "reserved"), ("x" * 201, "at most")],
+    [
+        ("Gear", "already exists"),
+        ("   ", "empty"),
+        ("Gear<->Sound", "taken by the hidden common cause"),
+        ("x" * 201, "at most"),
+    ],
 )
 def test_bad_new_node_names_are_refused(name, why):
     G = gas()
+    add_bidirected(G, "Gear", "Sound")
     w = DagWidget(G)
     assert why in edit(w, "add_node", id=name)
-    assert len(G) == 3
+    assert len(G) == 4
 
 
 def test_rename_keeps_edges_roles_and_bidirected_edges():

@@ -21,7 +21,7 @@ from ..graph import (
     find_cycle,
     format_cycle,
     is_acyclic,
-    is_hidden,
+    name_taken,
 )
 from .errors import DagCycleError, DagSyntaxError
 from .legacy import looks_legacy, read_legacy
@@ -328,12 +328,9 @@ class _Parser:
     def node(self, name: str, tok: Token) -> str:
         G = self.G
         if name in G:
-            if is_hidden(G, name):
-                raise self.error(
-                    f"the name {_quote(name)} is taken by the hidden common cause of a "
-                    "'<->' edge; rename the node",
-                    tok,
-                )
+            taken = name_taken(G, name)  # the rule the widget's add and rename share
+            if taken:
+                raise self.error(f"{taken}; rename the node", tok)
         else:
             G.add_node(name)
         return name
