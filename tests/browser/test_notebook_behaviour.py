@@ -197,20 +197,27 @@ def low_contrast(page, roots) -> list[str]:
 
 @pytest.mark.parametrize("app", ["lab"], indirect=True)
 def test_every_text_of_cards_and_widget_reads_in_light_and_dark(open_notebook):
-    do_cell = "%do P(Sound=Great | do(Gear=Fancy)) --data players"
+    do_cell = "%do P(Sound=Great | do(Gear=Fancy)) --data players --sensitivity"
+    # Talent left out: not identified, so the card draws the bounds instead of a number
+    bounds_cell = (
+        "%do P(Sound=Great | do(Gear=Fancy)) --data no_talent",
+        "no_talent = players.drop(columns='Talent')",
+    )
     cells = ["%load_ext causal_magic", REALITY, PLAYERS, do_cell, CHAIN_DATA, CHAIN]
-    nb = open_notebook([*cells, "%dag H --check df"])
+    nb = open_notebook([*cells, "%dag H --check df", bounds_cell[1], bounds_cell[0]])
     nb.run_all()
     widget = live(nb, 1)
     do_card = nb.cell_output(3).locator(".cm-do-card")
     fit_card = nb.cell_output(6).locator(".cm-fit-card")
+    bounds_card = nb.cell_output(8).locator(".cm-do-card")
     expect(do_card.locator(".cm-warnings")).to_be_visible()
     expect(fit_card.locator(".cm-contradicted")).to_be_visible()
+    expect(bounds_card).to_contain_text("0.8125")
     # The widget's notes and panels, visible: a hint, the help, the legend.
     widget.locator("button.cm-help-button").click()
     widget.locator("button.cm-connect").click()
     expect(widget.locator(".cm-message.cm-info")).to_be_visible()
-    roots = [widget, do_card, fit_card]
+    roots = [widget, do_card, fit_card, bounds_card]
     assert low_contrast(nb.page, roots) == [], "JupyterLab Light"
 
     theme = "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: '%s'})"
