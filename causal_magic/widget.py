@@ -153,6 +153,7 @@ def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
         "error": "",
     }
     from . import identify  # lazily: the overlay is the widget's only use of the engine
+    from .panel import panel_for
 
     x, y = tuple(xs), tuple(ys)
     given = tuple(n for n in nodes_with_role(G, "adjusted") if not is_hidden(G, n))
@@ -165,6 +166,7 @@ def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
         out["minimal"] = None if minimal is None else sorted(str(n) for n in minimal)
         sets = identify.adjustment_sets(G, x, y, limit=MAX_SETS)
         out["sets"] = [sorted(str(n) for n in s) for s in list(sets)[:MAX_SETS]]
+        out["panel"] = panel_for(G, x, y, out["minimal"])  # the lists the panel shows
     except Exception as err:  # the overlay must never break drawing
         out["error"] = f"{type(err).__name__}: {err}"
     return out
@@ -240,6 +242,10 @@ class DagWidget(anywidget.AnyWidget):
     fit_marks = t.List(
         t.Dict(), help="contradicted implications to mark: a, b, given, text (see show_fit)"
     ).tag(sync=True)
+    explore = t.Dict(
+        help="the d-separation explorer's answer: a, b, given, separated, verdict, paths"
+    ).tag(sync=True)
+    present = t.Bool(False, help="presenting mode: larger type and nodes").tag(sync=True)
 
     def __init__(
         self,
@@ -289,6 +295,8 @@ class DagWidget(anywidget.AnyWidget):
         self._redo: list[tuple[Snapshot, dict, str]] = []
         self.scale = _layout.choose_scale(graph)
         self._fit_structure: tuple | None = None
+        self._explore_q: tuple | None = None
+        self.explore = {}
         self.fit_marks = []  # they described the graph this widget drew before
         self.refresh()
         if self._fixed_height is None:
@@ -371,6 +379,7 @@ class DagWidget(anywidget.AnyWidget):
             self.edges = data["edges"]
             self.bidirected = data["bidirected"]
             self.overlay = overlay_for(G)
+            self._recompute_explore()
             self.dirty = dirty
             self.structure_changed = dirty and _shape(G) != self._cell_shape
             self.dsl_text = self.copy_back_text() if dirty else ""
@@ -549,8 +558,12 @@ class DagWidget(anywidget.AnyWidget):
         if kind == "hello":
             self.send({"type": "hello", "mode": self.mode})
             return None
+        if kind == "explore":  # a question, not an edit: answered in any mode
+            return self._on_explore(content)
         if kind != "edit":
-            return self._refuse(f"unknown message type {kind!r}; expected 'edit' or 'hello'")
+            return self._refuse(
+                f"unknown message type {kind!r}; expected 'edit', 'explore' or 'hello'"
+            )
         op = content.get("op")
         handler = _OPS.get(op) if isinstance(op, str) else None
         if handler is None:
@@ -561,6 +574,46 @@ class DagWidget(anywidget.AnyWidget):
             handler(self, content)
         except EditRefused as err:
             return self._refuse(str(err))
+        return None
+
+    # -- the d-separation explorer ---------------------------------------------------
+
+    def explain(self, a: Hashable, b: Hashable, given: Sequence[Hashable] = ()) -> None:
+        """Show the explorer's answer for ``a``, ``b`` given ``given`` (``IdentificationError``
+        when the question is bad); kept up to date on every edit."""
+        from .panel import explanation_state
+
+        self.explore = explanation_state(self._graph, a, b, given)
+        self._explore_q = (a, b, tuple(given))
+
+    def _recompute_explore(self) -> None:
+        if self._explore_q is None:
+            return
+        try:
+            self.explain(*self._explore_q)
+        except Exception:  # a node of the question is gone (or the graph has a cycle)
+            self._explore_q = None
+            self.explore = {}
+
+    def _on_explore(self, content: dict) -> str | None:
+        """``{"type": "explore", "a", "b", "given": [...]}``; ``a`` null clears the question."""
+        if content.get("a") is None:
+            self._explore_q = None
+            self.explore = {}
+            return None
+        try:
+            a, b = self._node(content, "a"), self._node(content, "b")
+            raw = content.get("given", [])
+            if not isinstance(raw, list) or len(raw) > self._graph.number_of_nodes():
+                raise EditRefused("'given' must be a list of node names")
+            given = [self._node({"id": g}) for g in raw]
+            if a == b or a in given or b in given:
+                raise EditRefused("pick two different nodes, neither of them in the given set")
+            self.explain(a, b, given)
+        except EditRefused as err:
+            return self._refuse(str(err))
+        except Exception as err:  # e.g. the graph has a cycle: say so, change nothing
+            return self._refuse(f"cannot explore: {err}")
         return None
 
     def _refuse(self, text: str) -> str:
