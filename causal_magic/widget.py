@@ -887,12 +887,14 @@ def show(
     name: str | None = None,
     names: Sequence[str | None] | None = None,
     source: str | None = None,
+    present: bool = False,
 ) -> DagWidget | DagRow:
     """Draw one graph (returns a :class:`DagWidget`) or several side by side (a
     :class:`DagRow`).  ``show([G, G2], title=[...])`` works as in the seed's ``show_dag``.
 
     ``title`` is one string for all graphs or one per graph; ``names`` gives each graph's
-    notebook name (``name`` for a single graph).
+    notebook name (``name`` for a single graph); ``present`` starts in presenting mode
+    (larger type and nodes, for a class).
     """
     graphs = list(G) if isinstance(G, (list, tuple)) else [G]
     graphs.extend(more)
@@ -922,6 +924,7 @@ def show(
             layout=layout,
             readonly=readonly,
             source=source if len(graphs) == 1 else None,
+            present=bool(present),
         )
         for g, ttl, n in zip(graphs, titles, names, strict=True)
     ]

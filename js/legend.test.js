@@ -28,3 +28,17 @@ test("overlay, <-> and fit marks each get their own legend entry", () => {
   assert.equal(bi.cls, "cm-bidirected");
   assert.match(bi.text, /<->/);
 });
+
+test("the ancestor view and the explorer put their own entries in the legend", () => {
+  const items = legendItems({
+    nodes: [{ id: "A" }],
+    ancestry: { A: "both", B: "irrelevant" },
+    explore: { paths: [{ open: true }], given: ["B"] },
+  });
+  const keys = items.map((i) => i.key);
+  assert.deepEqual(keys, ["role-none", "anc-both", "anc-irrelevant", "open-path", "given"]);
+  assert.deepEqual(
+    legendItems({ nodes: [{ id: "A" }], ancestry: null }).map((i) => i.key),
+    ["role-none"],
+  );
+});

@@ -19,13 +19,22 @@ export function createToolbar() {
     copySvg: button("cm-copy-svg", "Copy SVG", "Copy the SVG to the clipboard"),
     copyDsl: button("cm-copy-dsl", "Copy as %%dag", "Copy the edited graph as a %%dag cell"),
     help: button("cm-help-button", "?", "Keys and gestures"),
+    explore: button(
+      "cm-explore",
+      "Explore",
+      "d-separation explorer: click two nodes, then the given set",
+    ),
+    ancestry: button("cm-ancestry", "Ancestors", "Colour the ancestors of treatment and outcome"),
+    present: button("cm-present-button", "Present", "Presenting mode: larger type and nodes"),
   };
+  for (const k of ["explore", "ancestry", "present"]) b[k].setAttribute("aria-pressed", "false");
   b.help.setAttribute("aria-expanded", "false");
   b.connect.setAttribute("aria-pressed", "false");
   const dirtyBadge = el("span", "cm-dirty", "changed since the cell ran");
   dirtyBadge.title = "The graph differs from the cell that made it: copy it back as %%dag text";
   const spacer = el("span", "cm-spacer");
-  element.append(b.connect, b.undo, b.redo, b.fit, b.layout, spacer, dirtyBadge, b.copyDsl);
+  element.append(b.connect, b.undo, b.redo, b.fit, b.layout, b.explore, b.ancestry, b.present);
+  element.append(spacer, dirtyBadge, b.copyDsl);
   element.append(b.svg, b.png, b.copySvg, b.help);
   dirtyBadge.hidden = b.copyDsl.hidden = true; // until the model says dirty
   return { element, buttons: b, dirtyBadge };

@@ -18,6 +18,7 @@ import { createNotes } from "./notes.js";
 import { createRefresh } from "./refresh.js";
 import { hideStaticCopies } from "./static-copies.js";
 import { STYLE, applyStyle } from "./style.js";
+import { bindTeaching, createTeaching } from "./teaching.js";
 import { createTextInput } from "./textinput.js";
 import { bindToolbar } from "./toolbar.js";
 import { createView, viewMode } from "./view.js";
@@ -63,6 +64,7 @@ function wire(model, host, subs) {
   const view = createView();
   const notes = createNotes(dom.note, dom.message);
   const w = { model, host, dom, drawing, view, notes, radius, listen: subs.listen };
+  w.teach = createTeaching(model.get("present"));
   w.mode = () => viewMode(view, model.get("mode"));
   w.editable = () => canEdit(w.mode());
   /** True (and says why) when edits are off in this view. */
@@ -88,6 +90,7 @@ function followModel(w, onModel, onLive) {
     refresh.graph();
     refresh.panel();
   });
+  onModel("change:explore", refresh.panel);
   onModel("change:fit_marks", () => {
     w.drawing.setMarks(model.get("fit_marks"));
     refresh.legend();
@@ -119,6 +122,7 @@ function render({ model, el: host }) {
   bindClicks(w);
   bindKeyboard(w);
   bindToolbar(w);
+  bindTeaching(w);
   let staticTimer = null;
   let giveUpTimer = null;
   followModel(w, subs.onModel, () => {
