@@ -52,7 +52,7 @@ function beyondSection(beyond) {
     });
   }
   if (beyond.formula) items.push({ text: beyond.formula, kind: "formula" });
-  if (beyond.path) items.push({ text: `Cannot be blocked: ${beyond.path}`, kind: "path" });
+  if (beyond.path) items.push({ text: `Cannot be blocked: ${beyond.path}`, kind: "unblockable" });
   return { key: "beyond", title: "Identification", items };
 }
 

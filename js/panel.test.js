@@ -124,3 +124,15 @@ test("explore clicks pick a pair, then toggle the given set; an end clicked agai
   assert.deepEqual(exploreClick(ex, "X"), { type: "explore", a: null });
   assert.deepEqual([ex.a, ex.b], ["Y", null]);
 });
+
+test("a path identification cannot block is not taken for an explorer path", () => {
+  const beyond = { method: "none", reason: "r", formula: "", frontdoor: [], path: "X <-> Y" };
+  const p = { ...overlay.panel, beyond };
+  const id = panelSections({ ...overlay, minimal: null, panel: p }, {}).find(
+    (s) => s.key === "beyond",
+  );
+  assert.deepEqual(
+    id.items.map((i) => i.kind),
+    ["reason", "unblockable"],
+  );
+});
