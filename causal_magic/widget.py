@@ -35,9 +35,9 @@ from .graph import (
     nodes_with_role,
     visible_nodes,
 )
-from .style import FONT_SIZE, NODE_RADIUS, TITLE_BAND, plain_indep
+from .style import FONT_SIZE, NODE_RADIUS, PRESENT_SCALE, TITLE_BAND, plain_indep
 from .style import role_colors as _role_colors
-from .svg import bounds, drawing_data, render_svg, render_tikz, side_by_side
+from .svg import bounds, drawing_data, render_svg, render_tikz, scaled, side_by_side
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
@@ -468,8 +468,9 @@ class DagWidget(anywidget.AnyWidget):
     # -- export ------------------------------------------------------------------------
 
     def to_svg(self, static_id: str = "", note: str = "") -> str:
-        """A self-contained SVG of the current drawing (same positions and colours)."""
-        return render_svg(
+        """A self-contained SVG of the current drawing (same positions and colours); larger in
+        presenting mode."""
+        svg = render_svg(
             {"nodes": self.nodes, "edges": self.edges, "bidirected": self.bidirected},
             title=self.title,
             width=self.width or None,
@@ -479,6 +480,7 @@ class DagWidget(anywidget.AnyWidget):
             static_id=static_id,
             note=note,
         )
+        return scaled(svg, PRESENT_SCALE) if self.present else svg
 
     def to_tikz(self) -> str:
         """The drawing as a TikZ picture (needs ``\\usetikzlibrary{arrows.meta}``)."""

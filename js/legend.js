@@ -144,6 +144,45 @@ function swatch(item, colors) {
   return s;
 }
 
+/** The legend's row height and the width one item takes per character (export). */
+const ROW = 18;
+const CHAR = 6.4;
+
+/**
+ * Where each legend item goes in an exported SVG: rows of at most `width` px, left to right.
+ * @returns {{item, x: number, y: number}[]} and the total height as `.height`
+ */
+export function legendRows(items, width) {
+  const out = [];
+  let x = 0;
+  let y = 0;
+  for (const item of items) {
+    const w = 32 + item.text.length * CHAR;
+    if (x > 0 && x + w > width) {
+      x = 0;
+      y += ROW;
+    }
+    out.push({ item, x, y });
+    x += w + 10;
+  }
+  out.height = items.length ? y + ROW : 0;
+  return out;
+}
+
+/** The legend as an SVG <g> for an export (text as text nodes, never markup). */
+export function legendGroup(items, colors, width) {
+  const g = svgEl("g", { class: "cm-export-legend", "font-size": "11" });
+  for (const { item, x, y } of legendRows(items, width)) {
+    const s = swatch(item, colors);
+    s.setAttribute("x", x);
+    s.setAttribute("y", y);
+    const t = svgEl("text", { x: x + 32, y: y + 12 });
+    t.textContent = item.text;
+    g.append(s, t);
+  }
+  return g;
+}
+
 /** Write the legend's items into `box` (div.cm-legend); hidden when empty. */
 export function drawLegend(box, items, colors, el) {
   box.replaceChildren(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { legendItems } from "./legend.js";
+import { legendItems, legendRows } from "./legend.js";
 
 test("the legend lists only what is on the drawing, in a fixed order", () => {
   const nodes = [
@@ -41,4 +41,15 @@ test("the ancestor view and the explorer put their own entries in the legend", (
     legendItems({ nodes: [{ id: "A" }], ancestry: null }).map((i) => i.key),
     ["role-none"],
   );
+});
+
+test("an exported legend wraps its items into rows no wider than the drawing", () => {
+  const items = ["treatment", "outcome", "open biasing path (dashed)"].map((text) => ({ text }));
+  const rows = legendRows(items, 200);
+  assert.deepEqual(
+    rows.map((r) => r.y),
+    [0, 0, 18],
+  );
+  assert.equal(rows.height, 36);
+  assert.equal(legendRows([], 200).height, 0);
 });

@@ -32,16 +32,19 @@ export function createRefresh(w) {
     legend();
   }
 
-  /** The legend: what is on the drawing now (roles, edge styles, marks). */
-  function legend() {
-    const items = legendItems({
+  /** What the legend lists now (also what an export with the legend shows). */
+  w.legendItems = () =>
+    legendItems({
       ...graphData(model),
       overlay: model.get("overlay") || {},
       fitMarks: model.get("fit_marks") || [],
       ancestry: w.teach.ancestry ? model.get("overlay")?.panel?.ancestry : null,
       explore: model.get("explore") || {},
     });
-    drawLegend(dom.legend, items, model.get("role_colors") || {}, el);
+
+  /** The legend: what is on the drawing now (roles, edge styles, marks). */
+  function legend() {
+    drawLegend(dom.legend, w.legendItems(), model.get("role_colors") || {}, el);
   }
 
   /** The panel (panel.js, via teaching.js) and what the explorer marks on the drawing. */

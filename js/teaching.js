@@ -5,6 +5,7 @@
 // pure parts and the DOM writers; this module wires them to the toolbar and the drawing.
 
 import { el } from "./elements.js";
+import { STYLE } from "./style.js";
 import {
   applyAncestry,
   applyHighlight,
@@ -16,8 +17,9 @@ import {
   panelSections,
 } from "./panel.js";
 
-/** How much bigger presenting mode draws (the drawing's height and its largest zoom). */
-export const PRESENT_FACTOR = 1.6;
+/** How much bigger presenting mode draws (the drawing's height and its largest zoom;
+ *  causal_magic/style.py PRESENT_SCALE, which the static SVG uses too). */
+export const PRESENT_FACTOR = STYLE.present?.scale ?? 1.6;
 
 /** A fresh teaching state for one view. */
 export function createTeaching(present = false) {

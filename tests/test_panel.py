@@ -129,3 +129,20 @@ def test_explore_answers_in_a_readonly_view_too():
     w = DagWidget(two_sets_graph(), readonly=True)
     assert w.handle_message({"type": "explore", "a": "A", "b": "Y", "given": ["B", "X"]}) is None
     assert w.explore["separated"] is True
+
+
+def test_presenting_mode_makes_the_static_svg_larger_with_the_same_picture():
+    from causal_magic.style import PRESENT_SCALE
+
+    G = two_sets_graph()
+    plain, big = DagWidget(G).to_svg(), DagWidget(G, present=True).to_svg()
+
+    def size(svg):
+        import re
+
+        head = svg.split(">", 1)[0]
+        return [float(v) for v in re.findall(r'\b(?:width|height)="([0-9.]+)"', head)]
+
+    assert [round(v * PRESENT_SCALE) for v in size(plain)] == size(big)
+    assert plain.split(">", 1)[1] == big.split(">", 1)[1]  # same drawing, legend included
+    assert "cm-legend" in big

@@ -8,6 +8,7 @@ d-separation explorer answers like ``explain_paths``; the ancestor view toggles.
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
@@ -112,3 +113,41 @@ def test_ancestor_view_toggles_with_its_legend(open_notebook):
     button.click()
     expect(node(root, "A")).not_to_have_attribute("data-ancestry", "both")
     expect(root.locator('.cm-legend-item[data-key="anc-both"]')).to_have_count(0)
+
+
+@pytest.mark.parametrize("app", ["lab"], indirect=True)
+def test_presenting_mode_draws_larger_and_exports_carry_the_legend_on_request(open_notebook):
+    nb = open_notebook(["%load_ext causal_magic", TWO_SETS])
+    nb.run_all()
+    root = live(nb, 1)
+    present = root.locator("button.cm-present-button")
+    circle = node(root, "X").locator("circle.cm-circle")
+    before = circle.bounding_box()["width"]
+    present.click()
+    expect(root).to_have_class(re.compile(r"\bcm-present\b"))
+    expect(present).to_have_attribute("aria-pressed", "true")
+    root.page.wait_for_timeout(300)
+    assert circle.bounding_box()["width"] > 1.2 * before, "nodes are drawn larger"
+    font = root.locator(".cm-overlay-panel").evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
+    assert font >= 18
+
+    def exported() -> str:
+        with root.page.expect_download() as info:
+            root.locator("button.cm-export-svg").click()
+        return open(info.value.path(), encoding="utf-8").read()
+
+    assert "cm-export-legend" not in exported()
+    root.locator("button.cm-export-legend").click()
+    svg = exported()
+    assert "cm-export-legend" in svg and ">treatment<" in svg and ">outcome<" in svg
+
+
+@pytest.mark.parametrize("app", ["lab"], indirect=True)
+def test_present_option_starts_the_view_in_presenting_mode(open_notebook):
+    nb = open_notebook(["%load_ext causal_magic", "%%dag G --present\nA -> B"])
+    nb.run_all()
+    root = live(nb, 1)
+    expect(root).to_have_class(re.compile(r"\bcm-present\b"))
+    expect(root.locator("button.cm-present-button")).to_have_attribute("aria-pressed", "true")
