@@ -22,7 +22,11 @@ from .style import plain_indep
 #: At most this many adjustment sets are listed ("and N more" says the rest).
 MAX_SETS = 8
 #: Adjustment sets are counted up to this many (the count can be exponential).
-COUNT_SETS = 1000
+COUNT_SETS = 200
+#: Implications are listed live only up to this many observed nodes: a search per pair of
+#: nodes costs ~0.9 s at 500 nodes (benchmarks/bench_panel.py); past it the panel says where
+#: to get them instead.
+IMPLICATION_NODES = 60
 #: At most this many instruments and implications are listed.
 MAX_INSTRUMENTS = 10
 MAX_IMPLICATIONS = 30
@@ -73,7 +77,14 @@ def instruments(G: nx.DiGraph, x: tuple, y: tuple) -> list[dict[str, Any]]:
 
 
 def implications(G: nx.DiGraph) -> dict[str, Any]:
-    """The graph's testable implications (a basis), capped, each as a pair and its separator."""
+    """The graph's testable implications (a basis), capped, each as a pair and its separator.
+
+    ``{"items": [], "total": None, "skipped": n}`` for a graph of more than
+    :data:`IMPLICATION_NODES` observed nodes (``n`` of them).
+    """
+    observed = sum(1 for n, d in G.nodes(data=True) if d.get("role") != "latent")
+    if observed > IMPLICATION_NODES:
+        return {"items": [], "total": None, "skipped": observed}
     found = identify.implied_independencies(G)
     items = [
         {
@@ -131,8 +142,31 @@ def ancestry(G: nx.DiGraph, x: tuple, y: tuple) -> dict[str, str]:
     return out
 
 
+def _structure_key(G: nx.DiGraph, x: tuple, y: tuple, in_use) -> tuple:
+    """What the panel depends on: nodes with their roles and hidden marks, edges, question."""
+    nodes = tuple((n, d.get("role"), is_hidden(G, n)) for n, d in G.nodes(data=True))
+    return nodes, tuple(G.edges), x, y, tuple(in_use) if in_use is not None else None
+
+
+_cache: dict[tuple, dict[str, Any]] = {}
+_CACHE_SIZE = 16
+
+
 def panel_for(G: nx.DiGraph, x: tuple, y: tuple, in_use: Sequence[str] | None) -> dict[str, Any]:
-    """Everything the panel lists for the effect of ``x`` on ``y`` (an acyclic ``G``)."""
+    """Everything the panel lists for the effect of ``x`` on ``y`` (an acyclic ``G``).
+
+    Cached by structure: a drag (positions only) costs a key, not a recomputation.
+    """
+    key = _structure_key(G, x, y, in_use)
+    if key in _cache:
+        return _cache[key]
+    if len(_cache) >= _CACHE_SIZE:
+        _cache.pop(next(iter(_cache)))
+    out = _cache[key] = _compute(G, x, y, in_use)
+    return out
+
+
+def _compute(G: nx.DiGraph, x: tuple, y: tuple, in_use: Sequence[str] | None) -> dict[str, Any]:
     forced = [n for n in nodes_with_role(G, "adjusted") if not is_hidden(G, n)]
     return {
         "adjustment": adjustment_lists(G, x, y, forced, in_use),

@@ -67,6 +67,12 @@ function instrumentSection(list) {
 }
 
 function implicationSection(imp) {
+  if (imp.total === null || imp.total === undefined) {
+    const text =
+      `Not listed live for ${imp.skipped} nodes: cm.implied_independencies(G) lists them, ` +
+      "%dag G --check df tests them.";
+    return { key: "implications", title: "Testable implications", items: [{ text, kind: "none" }] };
+  }
   const items = imp.items.map((i) => ({
     text: i.text,
     nodes: i.given,

@@ -136,3 +136,9 @@ test("a path identification cannot block is not taken for an explorer path", () 
     ["reason", "unblockable"],
   );
 });
+
+test("a graph too large for live implications says where to get them", () => {
+  const p = { ...overlay.panel, implications: { items: [], total: null, skipped: 500 } };
+  const imp = panelSections({ ...overlay, panel: p }, {}).find((s) => s.key === "implications");
+  assert.match(imp.items[0].text, /Not listed live for 500 nodes: cm.implied_independencies/);
+});

@@ -146,3 +146,19 @@ def test_presenting_mode_makes_the_static_svg_larger_with_the_same_picture():
     assert [round(v * PRESENT_SCALE) for v in size(plain)] == size(big)
     assert plain.split(">", 1)[1] == big.split(">", 1)[1]  # same drawing, legend included
     assert "cm-legend" in big
+
+
+def test_a_large_graph_skips_live_implications_and_says_so():
+    G = nx.DiGraph([(f"v{i}", f"v{i + 1}") for i in range(panel.IMPLICATION_NODES + 5)])
+    assert panel.implications(G) == {"items": [], "total": None, "skipped": G.number_of_nodes()}
+
+
+def test_a_drag_reuses_the_panel_and_a_structural_edit_recomputes_it():
+    G = two_sets_graph()
+    w = DagWidget(G)
+    first = w.overlay["panel"]
+    w.handle_message({"type": "edit", "op": "move", "id": "A", "x": 5.0, "y": 7.0})
+    assert w.overlay["panel"] is first  # positions only: the cached lists
+    w.handle_message({"type": "edit", "op": "add_edge", "source": "A", "target": "Y"})
+    assert w.overlay["panel"] is not first
+    assert sorted(w.overlay["panel"]["adjustment"]["items"]) == [["A"]]
