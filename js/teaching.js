@@ -83,6 +83,16 @@ function ask(w, msg) {
   }
 }
 
+/** Python's answer is the truth: the explorer's pair and set follow the `explore` trait
+ *  (cleared there when a node of the question is gone or the graph was replaced). */
+export function adoptExplore(w) {
+  const answer = w.model.get("explore") || {};
+  const ex = w.teach.explore;
+  if (answer.a) Object.assign(ex, { a: answer.a, b: answer.b, given: [...answer.given] });
+  else if (ex.b !== null) Object.assign(ex, { a: null, b: null, given: [] });
+  w.teach.hovered = null;
+}
+
 /** A click on node `id`: true when the explorer took it (explore mode is on). */
 export function teachClick(w, id) {
   const ex = w.teach.explore;

@@ -18,7 +18,7 @@ import { createNotes } from "./notes.js";
 import { createRefresh } from "./refresh.js";
 import { hideStaticCopies } from "./static-copies.js";
 import { STYLE, applyStyle } from "./style.js";
-import { bindTeaching, createTeaching } from "./teaching.js";
+import { adoptExplore, bindTeaching, createTeaching } from "./teaching.js";
 import { createTextInput } from "./textinput.js";
 import { bindToolbar } from "./toolbar.js";
 import { createView, viewMode } from "./view.js";
@@ -90,7 +90,10 @@ function followModel(w, onModel, onLive) {
     refresh.graph();
     refresh.panel();
   });
-  onModel("change:explore", refresh.panel);
+  onModel("change:explore", () => {
+    adoptExplore(w);
+    refresh.panel();
+  });
   onModel("change:fit_marks", () => {
     w.drawing.setMarks(model.get("fit_marks"));
     refresh.legend();

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 TWO_SETS = "%%dag G\nX [treatment]\nY [outcome]\nA -> X\nA -> B -> Y\nX -> Y"
 IV = "%%dag IV\nX [treatment]\nY [outcome]\nZ -> X -> Y\nX <-> Y"
@@ -151,3 +154,27 @@ def test_present_option_starts_the_view_in_presenting_mode(open_notebook):
     root = live(nb, 1)
     expect(root).to_have_class(re.compile(r"\bcm-present\b"))
     expect(root.locator("button.cm-present-button")).to_have_attribute("aria-pressed", "true")
+
+
+@pytest.mark.parametrize("app", ["lab"], indirect=True)
+def test_explain_magic_shows_the_drawing_with_open_paths_and_the_words(open_notebook):
+    nb = open_notebook(
+        ["%load_ext causal_magic", SEED, "%dag S --explain Practice Sound --given Talent"]
+    )
+    nb.run_all()
+    root = live(nb, 2)
+    expect(root.locator("li.cm-kind-verdict")).to_contain_text("d-connected given {Talent}")
+    blocked = root.locator(
+        "li.cm-kind-path.cm-blocked", has_text="Talent is conditioned on (a fork)"
+    )
+    expect(blocked).to_have_count(1)
+    open_edge = root.locator(
+        'path.cm-edge.cm-open-path[data-source="Practice"][data-target="Sound"]'
+    )
+    expect(open_edge).to_have_count(1)
+    expect(root.locator("path.cm-edge.cm-open-path")).to_have_count(1)
+    assert "cm-given" in node(root, "Talent").get_attribute("class").split()
+    ARTIFACTS.mkdir(exist_ok=True)
+    root.screenshot(path=str(ARTIFACTS / "explain-lab.png"))
+    # the words are in the cell's output as text too (readable in a saved notebook)
+    expect(nb.cell_output(2).locator(".cm-explain")).to_contain_text("blocked: Talent")
