@@ -55,6 +55,8 @@ _LAZY: dict[str, str] = {
     "mutilated_graph": "identify",
     "ancestors": "identify",
     "descendants": "identify",
+    "explain_paths": "identify",
+    "PathExplanation": "identify",
     # does the graph fit the data?
     "check_fit": "fit",
     "compare": "fit",

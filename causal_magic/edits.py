@@ -142,8 +142,12 @@ class EditHandling:
             self._update_mode()  # whatever a view was told, it hears Python's mode
             self.send({"type": "hello", "mode": self.mode})
             return None
+        if kind == "explore":  # a question, not an edit: answered in any mode
+            return self._on_explore(content)
         if kind != "edit":
-            return self._refuse(f"unknown message type {_shown(kind)}; expected 'edit' or 'hello'")
+            return self._refuse(
+                f"unknown message type {_shown(kind)}; expected 'edit', 'explore' or 'hello'"
+            )
         op = content.get("op")
         handler = _OPS.get(op) if isinstance(op, str) else None
         if handler is None:

@@ -212,6 +212,14 @@ class CausalMagics(Magics):
         help="layered top-to-bottom causal order (default) or a force layout",
     )
     @argument("--readonly", action="store_true", help="refuse edits in the browser (teaching)")
+    @argument("--present", action="store_true", help="presenting mode: larger type and nodes")
+    @argument(
+        "--explain",
+        nargs=2,
+        metavar=("A", "B"),
+        help="the d-separation explorer: every path between A and B, open or blocked, and why",
+    )
+    @argument("--given", metavar="C,D", help="the conditioning set for --explain (comma-separated)")
     @argument("--dagitty", action="store_true", help="print the graph as DAGitty text (line magic)")
     @argument(
         "--dsl", action="store_true", help="print the graph as edge-language text (line magic)"
@@ -259,15 +267,17 @@ class CausalMagics(Magics):
             %dag G --check df                       # do the data contradict the graph?
                                                     # (if so, the drawing marks the pairs)
             %dag GAS Reality --check df             # which graph do the data prefer?
+            %dag G --explain Gear Sound --given Talent   # which paths are open, and why
         """
         args = _parse_line(self.dag, line)
         if cell is None:
             return self._show_graphs(args)
         if len(args.names) != 1:
             raise UsageError("%%dag takes one graph name, e.g. %%dag G")
-        if args.dagitty or args.dsl or args.dot or args.check:
+        if args.dagitty or args.dsl or args.dot or args.check or args.explain or args.given:
             raise UsageError(
-                "--dagitty/--dsl/--dot/--check belong to the line magic: %dag NAME --dagitty"
+                "--dagitty/--dsl/--dot/--check/--explain/--given belong to the line magic: "
+                "%dag NAME --dagitty"
             )
         name = args.names[0]
         _check_name(name, self.shell)
@@ -283,6 +293,7 @@ class CausalMagics(Magics):
                 layout=args.layout,
                 readonly=args.readonly,
                 source=cell,
+                present=args.present,
             )
         )
         return None
@@ -312,6 +323,8 @@ class CausalMagics(Magics):
         graphs = [self._graph(n) for n in args.names]
         if args.check:
             return self._check(args, graphs)
+        if args.explain or args.given:
+            return self._explain(args, graphs)
         writers = _chosen_writers(args)
         if writers:
             for name, graph in zip(args.names, graphs, strict=True):
@@ -335,8 +348,38 @@ class CausalMagics(Magics):
                 height=args.height,
                 layout=args.layout,
                 readonly=args.readonly,
+                present=args.present,
             )
         )
+        return None
+
+    def _explain(self, args, graphs: list[nx.DiGraph]):
+        """``%dag G --explain A B --given C,D``: the drawing with the explorer's answer."""
+        from .identify import IdentificationError, explain_paths
+
+        if not args.explain:
+            raise UsageError("--given goes with --explain: %dag G --explain A B --given C,D")
+        if len(graphs) != 1:
+            raise UsageError("%dag --explain A B takes one graph: %dag G --explain A B")
+        given = [g.strip() for g in (args.given or "").split(",") if g.strip()]
+        a, b = args.explain
+        try:
+            explanation = explain_paths(graphs[0], a, b, given)
+        except IdentificationError as err:
+            raise UsageError(f"%dag {args.names[0]} --explain: {err}") from None
+        w = _show(
+            graphs[0],
+            name=args.names[0],
+            title=_one_title(args.title),
+            width=args.width,
+            height=args.height,
+            layout=args.layout,
+            readonly=args.readonly,
+            present=args.present,
+        )
+        w.explain(a, b, given)  # the panel lists the paths; open ones are highlighted
+        display(w)
+        display(explanation)  # the same words as text/HTML: readable in a saved notebook too
         return None
 
     def _check(self, args, graphs: list[nx.DiGraph]):

@@ -94,6 +94,12 @@ CAUSAL_COLOR = "#009e73"
 BIASING_COLOR = "#d55e00"
 LABEL_COLOR = "#a67c00"
 
+# -- presenting mode (a graph projected on a wall) ---------------------------------------
+#: How much larger presenting mode draws: the live view's height and zoom, the static SVG's size.
+PRESENT_SCALE = 1.6
+#: The type size of the toolbar, legend and panel in presenting mode (px).
+PRESENT_FONT_SIZE = 18
+
 # -- text -------------------------------------------------------------------------------
 #: "is independent of". U+2AEB (⫫) is an empty box in Linux's default fonts (DejaVu,
 #: Liberation); U+22A5 twice is in every one of them, and reads the same.
@@ -158,6 +164,7 @@ def as_json() -> dict[str, Any]:
             "apexShare": FIT_APEX_SHARE,
         },
         "title": {"band": TITLE_BAND, "size": TITLE_SIZE},
+        "present": {"scale": PRESENT_SCALE, "fontSize": PRESENT_FONT_SIZE},
         "indepSign": INDEP_SIGN,
         "bounds": {"padX": BOUNDS_PAD_X, "padY": BOUNDS_PAD_Y},
         "colors": {

@@ -11,6 +11,7 @@ goes into the widget's mimebundle so that a saved notebook shows the graph on Gi
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -504,6 +505,20 @@ def _placed_fit_marks(
             shape = fit_mark_shape(a["x"], a["y"], b["x"], b["y"], NODE_RADIUS)
             marks.append((a_id, b_id, text, *shape))
     return marks
+
+
+def scaled(svg: str, factor: float) -> str:
+    """``svg`` drawn ``factor`` times larger (its ``width``/``height``; the viewBox stays).
+
+    >>> scaled('<svg xmlns="x" width="200" height="100" viewBox="0 0 200 100">', 1.5)
+    '<svg xmlns="x" width="300" height="150" viewBox="0 0 200 100">'
+    """
+
+    def grow(m: re.Match) -> str:
+        return f'{m.group(1)}="{round(float(m.group(2)) * factor)}"'
+
+    head, sep, rest = svg.partition(">")
+    return re.sub(r'\b(width|height)="([0-9.]+)"', grow, head) + sep + rest
 
 
 def render_svg(

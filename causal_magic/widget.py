@@ -23,7 +23,7 @@ import traitlets as t
 
 from . import layout as _layout
 from . import sync
-from .edits import EditHandling, Snapshot, _shown
+from .edits import EditHandling, EditRefused, Snapshot, _shown
 from .graph import (
     check_dag,
     is_hidden,
@@ -31,9 +31,9 @@ from .graph import (
     visible_nodes,
 )
 from .static_copy import STATIC_NOTE, StaticFallback, small_svg
-from .style import FONT_SIZE, NODE_RADIUS, TITLE_BAND, plain_indep
+from .style import FONT_SIZE, NODE_RADIUS, PRESENT_SCALE, TITLE_BAND, plain_indep
 from .style import role_colors as _role_colors
-from .svg import bounds, drawing_data, node_id, render_svg, render_tikz, side_by_side
+from .svg import bounds, drawing_data, node_id, render_svg, render_tikz, scaled, side_by_side
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
@@ -86,6 +86,7 @@ def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
         "error": "",
     }
     from . import identify  # lazily: the overlay is the widget's only use of the engine
+    from .panel import panel_for
 
     x, y = tuple(xs), tuple(ys)
     given = tuple(n for n in nodes_with_role(G, "adjusted") if not is_hidden(G, n))
@@ -98,6 +99,7 @@ def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
         out["minimal"] = None if minimal is None else sorted(str(n) for n in minimal)
         sets = identify.adjustment_sets(G, x, y, limit=MAX_SETS)
         out["sets"] = [sorted(str(n) for n in s) for s in list(sets)[:MAX_SETS]]
+        out["panel"] = panel_for(G, x, y, out["minimal"])  # the lists the panel shows
     except Exception as err:  # the overlay must never break drawing
         out["error"] = f"{type(err).__name__}: {err}"
     return out
@@ -184,6 +186,10 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
     fit_marks = t.List(
         t.Dict(), help="contradicted implications to mark: a, b, given, text (see show_fit)"
     ).tag(sync=True)
+    explore = t.Dict(
+        help="the d-separation explorer's answer: a, b, given, separated, verdict, paths"
+    ).tag(sync=True)
+    present = t.Bool(False, help="presenting mode: larger type and nodes").tag(sync=True)
 
     def __init__(
         self,
@@ -240,6 +246,8 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
         self._redo: list[tuple[Snapshot, dict, str]] = []
         self.scale = _layout.choose_scale(graph)
         self._fit_structure: tuple | None = None
+        self._explore_q: tuple | None = None
+        self.explore = {}
         self.fit_marks = []  # they described the graph this widget drew before
         self.refresh()
         if self._fixed_height is None:
@@ -330,6 +338,7 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
             if key != self._overlay_of:
                 self.overlay = overlay_for(G)
                 self._overlay_of = key
+                self._recompute_explore()  # the explorer's answer follows the structure
             self.dirty = dirty
             self.structure_changed = dirty and _shape(G) != self._cell_shape
             self.dsl_text = self.copy_back_text() if dirty else ""
@@ -439,8 +448,9 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
     # -- export ------------------------------------------------------------------------
 
     def to_svg(self, static_id: str = "", note: str = "") -> str:
-        """A self-contained SVG of the current drawing (same positions and colours)."""
-        return render_svg(
+        """A self-contained SVG of the current drawing (same positions and colours); larger in
+        presenting mode."""
+        svg = render_svg(
             {"nodes": self.nodes, "edges": self.edges, "bidirected": self.bidirected},
             title=self.title,
             width=self.width or None,
@@ -450,6 +460,7 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
             static_id=static_id,
             note=note,
         )
+        return scaled(svg, PRESENT_SCALE) if self.present else svg
 
     def to_tikz(self) -> str:
         """The drawing as a TikZ picture (needs ``\\usetikzlibrary{arrows.meta}``)."""
@@ -518,6 +529,46 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
             data["image/svg+xml"] = svg
         return data, meta
 
+    # -- the d-separation explorer ---------------------------------------------------
+
+    def explain(self, a: Hashable, b: Hashable, given: Sequence[Hashable] = ()) -> None:
+        """Show the explorer's answer for ``a``, ``b`` given ``given`` (``IdentificationError``
+        when the question is bad); kept up to date on every edit."""
+        from .panel import explanation_state
+
+        self.explore = explanation_state(self._graph, a, b, given)
+        self._explore_q = (a, b, tuple(given))
+
+    def _recompute_explore(self) -> None:
+        if self._explore_q is None:
+            return
+        try:
+            self.explain(*self._explore_q)
+        except Exception:  # a node of the question is gone (or the graph has a cycle)
+            self._explore_q = None
+            self.explore = {}
+
+    def _on_explore(self, content: dict) -> str | None:
+        """``{"type": "explore", "a", "b", "given": [...]}``; ``a`` null clears the question."""
+        if content.get("a") is None:
+            self._explore_q = None
+            self.explore = {}
+            return None
+        try:
+            a, b = self._node(content, "a"), self._node(content, "b")
+            raw = content.get("given", [])
+            if not isinstance(raw, list) or len(raw) > self._graph.number_of_nodes():
+                raise EditRefused("'given' must be a list of node names")
+            given = [self._node({"id": g}) for g in raw]
+            if a == b or a in given or b in given:
+                raise EditRefused("pick two different nodes, neither of them in the given set")
+            self.explain(a, b, given)
+        except EditRefused as err:
+            return self._refuse(str(err))
+        except Exception as err:  # e.g. the graph has a cycle: say so, change nothing
+            return self._refuse(f"cannot explore: {err}")
+        return None
+
 
 class DagRow(ipywidgets.HBox):
     """Several :class:`DagWidget` side by side (``show(G, G2)``); ``.widgets`` lists them."""
@@ -583,12 +634,14 @@ def show(
     name: str | None = None,
     names: Sequence[str | None] | None = None,
     source: str | None = None,
+    present: bool = False,
 ) -> DagWidget | DagRow:
     """Draw one graph (returns a :class:`DagWidget`) or several side by side (a
     :class:`DagRow`).  ``show([G, G2], title=[...])`` works as in the seed's ``show_dag``.
 
     ``title`` is one string for all graphs or one per graph; ``names`` gives each graph's
-    notebook name (``name`` for a single graph).
+    notebook name (``name`` for a single graph); ``present`` starts in presenting mode
+    (larger type and nodes, for a class).
     """
     graphs = list(G) if isinstance(G, (list, tuple)) else [G]
     graphs.extend(more)
@@ -618,6 +671,7 @@ def show(
             layout=layout,
             readonly=readonly,
             source=source if len(graphs) == 1 else None,
+            present=bool(present),
         )
         for g, ttl, n in zip(graphs, titles, names, strict=True)
     ]

@@ -23,8 +23,18 @@ const STYLE_PROPS = [
   "dominant-baseline",
 ];
 
-/** A standalone SVG string of the whole graph (not just the zoomed part). */
-export function svgString(svgEl, nodes, { radius = STYLE.node.radius, title = "" } = {}) {
+/**
+ * A standalone SVG string of the whole graph (not just the zoomed part); `legend(width)`,
+ * when given, returns a live <g> (legend.js legendGroup) put under the drawing.
+ */
+export function svgString(
+  svgEl,
+  nodes,
+  { radius = STYLE.node.radius, title = "", legend = null } = {},
+) {
+  const [bx0, , bx1] = bounds(nodes, radius);
+  const extra = legend ? legend(bx1 - bx0 + 32) : null;
+  if (extra) svgEl.append(extra); // in the live SVG for a moment, so its styles compute
   const clone = svgEl.cloneNode(true);
   const live = [svgEl, ...svgEl.querySelectorAll("*")];
   const copies = [clone, ...clone.querySelectorAll("*")];
@@ -33,12 +43,14 @@ export function svgString(svgEl, nodes, { radius = STYLE.node.radius, title = ""
     const style = STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(";");
     copies[i].setAttribute("style", style);
   });
+  const legendH = extra ? extra.getBBox?.().height || 0 : 0;
+  if (extra) extra.remove();
   for (const el of clone.querySelectorAll(".cm-edge-hit, .cm-temp-edge")) el.remove();
   const [x0, y0, x1, y1] = bounds(nodes, radius);
   const band = title ? STYLE.title.band : 0;
   const m = 16;
   const w = x1 - x0 + 2 * m;
-  const h = y1 - y0 + 2 * m + band;
+  const h = y1 - y0 + 2 * m + band + (legendH ? legendH + 8 : 0);
   const vx = x0 - m;
   const vy = y0 - m - band;
   clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
@@ -55,6 +67,8 @@ export function svgString(svgEl, nodes, { radius = STYLE.node.radius, title = ""
     bg.setAttribute("width", w);
     bg.setAttribute("height", h);
   }
+  const lg = clone.querySelector(".cm-export-legend");
+  if (lg) lg.setAttribute("transform", `translate(${x0 - m + 8},${y1 + m})`);
   const t = clone.querySelector(".cm-title");
   if (t) {
     t.setAttribute("x", (x0 + x1) / 2);

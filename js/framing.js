@@ -5,6 +5,7 @@
 import { zoom, zoomIdentity } from "d3-zoom";
 import { bounds, fitTransform } from "./layout.js";
 import { STYLE } from "./style.js";
+import { PRESENT_FACTOR } from "./teaching.js";
 
 /** The view's size in px: the model's, else the element's, else a default width. */
 export function viewSize(model, svgEl, host) {
@@ -31,7 +32,11 @@ export function zoomFilter(event, engaged = false) {
 export function createFraming(w) {
   const { model, drawing, view, host } = w;
   const { root, svgEl } = w.dom;
-  const size = () => viewSize(model, svgEl, host);
+  const factor = () => (w.teach?.present ? PRESENT_FACTOR : 1); // presenting mode: bigger
+  const size = () => {
+    const s = viewSize(model, svgEl, host);
+    return { width: s.width, height: Math.round(s.height * factor()) };
+  };
   const zoomer = zoom()
     // An explicit extent: d3's default reads svg.width.baseVal, which throws for "100%"
     // while anywidget renders into an element not yet attached to the page.
@@ -62,7 +67,8 @@ export function createFraming(w) {
   function fit() {
     const { width, height } = size();
     const top = model.get("title") ? STYLE.title.band : 0;
-    const t = fitTransform(bounds(drawing.extent(), w.radius), width, height, { top });
+    const maxScale = 1.5 * factor();
+    const t = fitTransform(bounds(drawing.extent(), w.radius), width, height, { top, maxScale });
     drawing.svg.call(zoomer.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
   }
 

@@ -5,6 +5,7 @@
 import { drag } from "d3-drag";
 import { pointer } from "d3-selection";
 import { edit } from "./editing.js";
+import { teachClick } from "./teaching.js";
 import { nodeAt } from "./layout.js";
 import { edgeSelection, nodeClick, roundCoord } from "./view.js";
 
@@ -65,6 +66,7 @@ export function bindClicks(w) {
     const edgeG = event.target.closest?.(".cm-edge-group");
     w.dom.root.focus({ preventScroll: true });
     if (nodeEl) {
+      if (teachClick(w, nodeEl.getAttribute("data-id"))) return; // the explorer's pick
       const act = nodeClick(view, nodeEl.getAttribute("data-id"));
       if (act.select) w.select(act.select);
       if (act.say !== undefined) notes.info(act.say);

@@ -18,6 +18,12 @@ export const HELP_LINES = Object.freeze([
   ["Esc", "clear the selection and give the keys back to the notebook"],
   ["Shift + Enter, Ctrl + Enter", "run the cell, as anywhere in the notebook"],
   ["hover a node", "its name and role"],
+  [
+    "Explore, click A, click B, click C ...",
+    "are A and B d-separated given {C, ...}? every path, and why",
+  ],
+  ["click an item of the panel", "ring its nodes on the drawing (click again to clear)"],
+  ["Ancestors, Present, +Legend", "ancestor view; larger type and nodes; exports with the legend"],
 ]);
 
 /** Fill `panel` with the help lines (dt/dd pairs, as text). */

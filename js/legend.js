@@ -17,6 +17,15 @@ const ROLE_WORDS = [
   ["selected", "selected on (selection)"],
 ];
 
+/** The ancestor view's classes (causal_magic.panel.ancestry), in DAGitty's words. */
+const ANCESTRY_WORDS = [
+  ["treatment", "ancestor of the treatment"],
+  ["outcome", "ancestor of the outcome"],
+  ["both", "ancestor of treatment and outcome"],
+  ["causal", "on a causal path"],
+  ["irrelevant", "not an ancestor (greyed)"],
+];
+
 /**
  * What the legend lists, in order.
  * @returns {{key: string, kind: "role"|"edge"|"ring"|"fit", role?: string, text: string}[]}
@@ -27,6 +36,8 @@ export function legendItems({
   bidirected = [],
   overlay = {},
   fitMarks = [],
+  ancestry = null,
+  explore = {},
 }) {
   const roles = new Set(nodes.map((n) => n.role).filter(Boolean));
   const items = [];
@@ -64,6 +75,23 @@ export function legendItems({
     items.push({ key: "ring", kind: "ring", text: "in the adjustment set (ring)" });
   if (fitMarks?.length) {
     items.push({ key: "fit", kind: "fit", text: `${STYLE.fit.glyph} contradicted by the data` });
+  }
+  if (ancestry) {
+    const kinds = new Set(Object.values(ancestry));
+    for (const [kind, text] of ANCESTRY_WORDS) {
+      if (kinds.has(kind)) items.push({ key: `anc-${kind}`, kind: "anc", anc: kind, text });
+    }
+  }
+  if (explore?.paths?.some((p) => p.open)) {
+    items.push({
+      key: "open-path",
+      kind: "edge",
+      cls: "cm-open-path",
+      text: "open path (explorer)",
+    });
+  }
+  if (explore?.given?.length) {
+    items.push({ key: "given", kind: "given", text: "conditioned on (boxed)" });
   }
   return items;
 }
@@ -104,10 +132,55 @@ function swatch(item, colors) {
     s.append(svgEl("path", { class: `cm-legend-line cm-legend-${item.key}`, d }));
   } else if (item.kind === "ring") {
     s.append(svgEl("circle", { class: "cm-legend-ring", cx: 14, cy: 8, r: 6 }));
+  } else if (item.kind === "anc") {
+    s.append(
+      svgEl("circle", { class: "cm-legend-anc", "data-ancestry": item.anc, cx: 14, cy: 8, r: 6 }),
+    );
+  } else if (item.kind === "given") {
+    s.append(svgEl("rect", { class: "cm-legend-given", x: 7, y: 1, width: 14, height: 14 }));
   } else {
     s.append(svgEl("path", { class: "cm-legend-line cm-legend-fit", d: "M2,8 L26,8" }));
   }
   return s;
+}
+
+/** The legend's row height and the width one item takes per character (export). */
+const ROW = 18;
+const CHAR = 6.4;
+
+/**
+ * Where each legend item goes in an exported SVG: rows of at most `width` px, left to right.
+ * @returns {{item, x: number, y: number}[]} and the total height as `.height`
+ */
+export function legendRows(items, width) {
+  const out = [];
+  let x = 0;
+  let y = 0;
+  for (const item of items) {
+    const w = 32 + item.text.length * CHAR;
+    if (x > 0 && x + w > width) {
+      x = 0;
+      y += ROW;
+    }
+    out.push({ item, x, y });
+    x += w + 10;
+  }
+  out.height = items.length ? y + ROW : 0;
+  return out;
+}
+
+/** The legend as an SVG <g> for an export (text as text nodes, never markup). */
+export function legendGroup(items, colors, width) {
+  const g = svgEl("g", { class: "cm-export-legend", "font-size": "11" });
+  for (const { item, x, y } of legendRows(items, width)) {
+    const s = swatch(item, colors);
+    s.setAttribute("x", x);
+    s.setAttribute("y", y);
+    const t = svgEl("text", { x: x + 32, y: y + 12 });
+    t.textContent = item.text;
+    g.append(s, t);
+  }
+  return g;
 }
 
 /** Write the legend's items into `box` (div.cm-legend); hidden when empty. */

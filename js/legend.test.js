@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { legendItems } from "./legend.js";
+import { legendItems, legendRows } from "./legend.js";
 
 test("the legend lists only what is on the drawing, in a fixed order", () => {
   const nodes = [
@@ -27,4 +27,29 @@ test("overlay, <-> and fit marks each get their own legend entry", () => {
   const bi = items.find((i) => i.key === "bidirected");
   assert.equal(bi.cls, "cm-bidirected");
   assert.match(bi.text, /<->/);
+});
+
+test("the ancestor view and the explorer put their own entries in the legend", () => {
+  const items = legendItems({
+    nodes: [{ id: "A" }],
+    ancestry: { A: "both", B: "irrelevant" },
+    explore: { paths: [{ open: true }], given: ["B"] },
+  });
+  const keys = items.map((i) => i.key);
+  assert.deepEqual(keys, ["role-none", "anc-both", "anc-irrelevant", "open-path", "given"]);
+  assert.deepEqual(
+    legendItems({ nodes: [{ id: "A" }], ancestry: null }).map((i) => i.key),
+    ["role-none"],
+  );
+});
+
+test("an exported legend wraps its items into rows no wider than the drawing", () => {
+  const items = ["treatment", "outcome", "open biasing path (dashed)"].map((text) => ({ text }));
+  const rows = legendRows(items, 200);
+  assert.deepEqual(
+    rows.map((r) => r.y),
+    [0, 0, 18],
+  );
+  assert.equal(rows.height, 36);
+  assert.equal(legendRows([], 200).height, 0);
 });

@@ -4,8 +4,8 @@
 import { keepSelection } from "./editing.js";
 import { el } from "./elements.js";
 import { drawLegend, legendItems } from "./legend.js";
-import { panelLines } from "./overlay.js";
 import { showStatus, statusOf } from "./status.js";
+import { drawTeachPanel, markDrawing } from "./teaching.js";
 
 /** The drawing's data from the model's traits. */
 export function graphData(model) {
@@ -28,23 +28,30 @@ export function createRefresh(w) {
     dom.svgEl.setAttribute("aria-label", `causal graph: ${d.nodes.length} nodes`);
     if (view.autoFit) w.framing.fit();
     drawing.viewport.selectAll("g.cm-node").call(w.dragger); // new nodes can be dragged
+    markDrawing(w);
     legend();
   }
 
-  /** The legend: what is on the drawing now (roles, edge styles, marks). */
-  function legend() {
-    const items = legendItems({
+  /** What the legend lists now (also what an export with the legend shows). */
+  w.legendItems = () =>
+    legendItems({
       ...graphData(model),
       overlay: model.get("overlay") || {},
       fitMarks: model.get("fit_marks") || [],
+      ancestry: w.teach.ancestry ? model.get("overlay")?.panel?.ancestry : null,
+      explore: model.get("explore") || {},
     });
-    drawLegend(dom.legend, items, model.get("role_colors") || {}, el);
+
+  /** The legend: what is on the drawing now (roles, edge styles, marks). */
+  function legend() {
+    drawLegend(dom.legend, w.legendItems(), model.get("role_colors") || {}, el);
   }
 
+  /** The panel (panel.js, via teaching.js) and what the explorer marks on the drawing. */
   function panel() {
-    const lines = panelLines(model.get("overlay") || {});
-    dom.panel.replaceChildren(...lines.map((line) => el("div", "cm-overlay-line", line)));
-    dom.panel.classList.toggle("cm-visible", lines.length > 0);
+    drawTeachPanel(w);
+    markDrawing(w);
+    legend();
   }
 
   function status() {
@@ -69,6 +76,7 @@ export function createRefresh(w) {
   function select(selection) {
     view.selection = selection;
     drawing.update(graphData(model), model.get("overlay") || {}, selection);
+    markDrawing(w);
   }
 
   /** Everything, as on the first render. */

@@ -34,6 +34,7 @@ export function cssVariables(style = STYLE) {
     "--cm-latent-width": px(node.latentWidth),
     "--cm-latent-dash": node.latentDash,
     "--cm-ring-width": px(node.ringWidth),
+    "--cm-present-font": px(style.present.fontSize),
   };
 }
 

@@ -4,6 +4,7 @@
 import { edit } from "./editing.js";
 import { button, el } from "./elements.js";
 import { download, pngBlob, svgString } from "./export.js";
+import { legendGroup } from "./legend.js";
 
 /** The toolbar's element and its buttons by name. */
 export function createToolbar() {
@@ -19,14 +20,25 @@ export function createToolbar() {
     copySvg: button("cm-copy-svg", "Copy SVG", "Copy the SVG to the clipboard"),
     copyDsl: button("cm-copy-dsl", "Copy as %%dag", "Copy the edited graph as a %%dag cell"),
     help: button("cm-help-button", "?", "Keys and gestures"),
+    explore: button(
+      "cm-explore",
+      "Explore",
+      "d-separation explorer: click two nodes, then the given set",
+    ),
+    ancestry: button("cm-ancestry", "Ancestors", "Colour the ancestors of treatment and outcome"),
+    present: button("cm-present-button", "Present", "Presenting mode: larger type and nodes"),
+    withLegend: button("cm-export-legend", "+Legend", "Exports (SVG, PNG) include the legend"),
   };
+  b.withLegend.setAttribute("aria-pressed", "false");
+  for (const k of ["explore", "ancestry", "present"]) b[k].setAttribute("aria-pressed", "false");
   b.help.setAttribute("aria-expanded", "false");
   b.connect.setAttribute("aria-pressed", "false");
   const dirtyBadge = el("span", "cm-dirty", "changed since the cell ran");
   dirtyBadge.title = "The graph differs from the cell that made it: copy it back as %%dag text";
   const spacer = el("span", "cm-spacer");
-  element.append(b.connect, b.undo, b.redo, b.fit, b.layout, spacer, dirtyBadge, b.copyDsl);
-  element.append(b.svg, b.png, b.copySvg, b.help);
+  element.append(b.connect, b.undo, b.redo, b.fit, b.layout, b.explore, b.ancestry, b.present);
+  element.append(spacer, dirtyBadge, b.copyDsl);
+  element.append(b.withLegend, b.svg, b.png, b.copySvg, b.help);
   dirtyBadge.hidden = b.copyDsl.hidden = true; // until the model says dirty
   return { element, buttons: b, dirtyBadge };
 }
@@ -80,8 +92,20 @@ export function bindToolbar(w) {
 
 function bindExports(w) {
   const { buttons: b } = w.dom.toolbar;
+  const legend = () =>
+    b.withLegend.getAttribute("aria-pressed") === "true"
+      ? (width) => legendGroup(w.legendItems(), w.model.get("role_colors") || {}, width)
+      : null;
   const svg = () =>
-    svgString(w.dom.svgEl, w.drawing.extent(), { radius: w.radius, title: w.model.get("title") });
+    svgString(w.dom.svgEl, w.drawing.extent(), {
+      radius: w.radius,
+      title: w.model.get("title"),
+      legend: legend(),
+    });
+  w.listen(b.withLegend, "click", () => {
+    const on = b.withLegend.getAttribute("aria-pressed") !== "true";
+    b.withLegend.setAttribute("aria-pressed", String(on));
+  });
   const fileBase = () => w.model.get("name") || "dag";
   w.listen(b.svg, "click", () =>
     download(new Blob([svg()], { type: "image/svg+xml" }), `${fileBase()}.svg`),

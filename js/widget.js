@@ -18,6 +18,7 @@ import { createNotes } from "./notes.js";
 import { createRefresh } from "./refresh.js";
 import { hideStaticCopies } from "./static-copies.js";
 import { STYLE, applyStyle } from "./style.js";
+import { adoptExplore, bindTeaching, createTeaching } from "./teaching.js";
 import { createTextInput } from "./textinput.js";
 import { bindToolbar } from "./toolbar.js";
 import { createView, viewMode } from "./view.js";
@@ -63,6 +64,7 @@ function wire(model, host, subs) {
   const view = createView();
   const notes = createNotes(dom.note, dom.message);
   const w = { model, host, dom, drawing, view, notes, radius, listen: subs.listen };
+  w.teach = createTeaching(model.get("present"));
   w.mode = () => viewMode(view, model.get("mode"));
   w.editable = () => canEdit(w.mode());
   /** True (and says why) when edits are off in this view. */
@@ -86,6 +88,10 @@ function followModel(w, onModel, onLive) {
   const { model, refresh, view } = w;
   onModel("change:nodes change:edges change:bidirected change:overlay", () => {
     refresh.graph();
+    refresh.panel();
+  });
+  onModel("change:explore", () => {
+    adoptExplore(w);
     refresh.panel();
   });
   onModel("change:fit_marks", () => {
@@ -119,6 +125,7 @@ function render({ model, el: host }) {
   bindClicks(w);
   bindKeyboard(w);
   bindToolbar(w);
+  bindTeaching(w);
   let staticTimer = null;
   let giveUpTimer = null;
   followModel(w, subs.onModel, () => {

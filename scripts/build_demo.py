@@ -122,6 +122,25 @@ cells = [
         "cm.minimal_adjustment_set(Reality, observed=['Gear', 'Sound'])"
     ),
     md(
+        "## Teaching: why a path is open or blocked\n\n"
+        "`%dag G --explain A B --given C` is the d-separation explorer: every path between "
+        "two nodes, open or blocked given the set, and why in words (the drawing's *Explore* "
+        "button does the same with clicks: two nodes, then the nodes to condition on). "
+        "Under *Reality*, conditioning on Talent blocks the back-door path "
+        "`Gear <- Talent -> Sound`, because Talent is a fork on it; the causal path stays open:"
+    ),
+    code("%dag Reality --explain Gear Sound --given Talent"),
+    md(
+        "Conditioning can also *open* a path. In the studio graph, Recording is a collider on "
+        "`Talent -> Performance -> Recording <- Gear`: Talent and Gear are independent, "
+        "until we condition on the final Sound, a descendant of the collider:"
+    ),
+    code(
+        "print(cm.explain_paths(Studio, 'Talent', 'Gear'))\n"
+        "print()\n"
+        "print(cm.explain_paths(Studio, 'Talent', 'Gear', given=['Sound']))"
+    ),
+    md(
         "## Edit in the drawing, see it in Python\n\n"
         "Drag a node, shift-drag from one node to another to add an edge, or select a node and "
         "press `e` (treatment), `o` (outcome), `a` (adjusted), `u` (latent), `c`, `m`, `s`, "

@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "svg": 1,
     # 2: cards render results they are handed (typed fields), knowing no estimator
     "cards": 2,
+    "panel": 2,  # the widget panel's lists, computed from identify
     # 3: answers from data
     "estimate": 3,
     "fit": 3,

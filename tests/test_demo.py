@@ -86,3 +86,12 @@ def test_saved_demo_is_small_and_carries_no_widget_bundles():
     nb = json.loads(raw)
     assert "widgets" not in nb["metadata"]
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_demo_teaches_why_a_fork_blocks_and_a_collider_opens(executed):
+    fork = _cell_after(executed, "--explain Gear Sound --given Talent")
+    assert "blocked: Talent is conditioned on (a fork)" in fork
+    assert "Gear and Sound are d-connected given {Talent}: 1 open path." in fork
+    collider = _cell_after(executed, "cm.explain_paths(Studio")
+    assert "Talent and Gear are d-separated: every path between them is blocked." in collider
+    assert "open: Recording is a collider and Sound, its descendant, is conditioned on" in collider

@@ -64,7 +64,8 @@ One module per concern; this ``__init__`` only re-exports the public names.
 * ``adjustment`` -- test, find, list, minimum, optimal sets; ``adjustment_problem``;
 * ``explain`` -- the sentences behind verdicts;
 * ``frontdoor``, ``instruments``, ``id_algorithm`` -- the other strategies;
-* ``effect`` -- :func:`identify_effect`, which chooses among them.
+* ``effect`` -- :func:`identify_effect`, which chooses among them;
+* ``explore`` -- :func:`explain_paths`, the d-separation explorer (every path, why open).
 
 >>> import networkx as nx
 >>> G = nx.DiGraph([("Talent", "Gear"), ("Talent", "Sound"), ("Gear", "Sound")])
@@ -106,6 +107,7 @@ from .adjustment import (
     optimal_adjustment_set,
 )
 from .effect import identify_effect
+from .explore import ExplainedPath, PathExplanation, explain_paths
 from .frontdoor import frontdoor_set
 from .instruments import instrumental_variables
 from .paths import path_edges, paths
@@ -120,17 +122,20 @@ from .separation import (
 
 __all__ = [
     "AdjustmentCheck",
+    "ExplainedPath",
     "Identification",
     "IdentificationError",
     "Independence",
     "Path",
     "PathEdges",
+    "PathExplanation",
     "adjustment_problem",
     "adjustment_sets",
     "ancestors",
     "check_adjustment_set",
     "d_separated",
     "descendants",
+    "explain_paths",
     "frontdoor_set",
     "identify_effect",
     "implied_independencies",
