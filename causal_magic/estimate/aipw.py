@@ -50,6 +50,7 @@ class Spec:
     need_mu: bool = True
     need_e: bool = True
     level_names: tuple = ()
+    mu_arms: tuple[int, ...] = ()  # the arms that need an outcome fit (default: all of ``arms``)
 
 
 @dataclass
@@ -71,15 +72,16 @@ def nuisances(d: Design, s: Spec) -> Nuisances:
     n = len(s.y)
     fold = fold_ids(n, s.folds, s.seed)
     notes: list[str] = []
-    mu = {a: np.empty(n) for a in s.arms} if s.need_mu else {}
+    mu = {a: np.empty(n) for a in s.arms if a in s.mu_arms or not s.mu_arms} if s.need_mu else {}
     e = {a: np.empty(n) for a in s.arms} if s.need_e else {}
+    warm: dict = {}  # each fit starts from the previous fold's coefficients
     for k in range(max(s.folds, 1)):
         test = fold == k
         train = ~test if s.folds > 1 else test
         for a in mu:
-            mu[a][test] = _outcome(d, s, train & (s.x == a), test, a, notes)
+            mu[a][test] = _outcome(d, s, train & (s.x == a), test, a, notes, warm)
         if e:
-            probs = _propensity(d, s, train, test, notes)
+            probs = _propensity(d, s, train, test, notes, warm)
             for a in e:
                 e[a][test] = probs[:, a]
     return Nuisances(mu, e, list(dict.fromkeys(notes)))
@@ -89,7 +91,7 @@ def _name(s: Spec, a: int) -> str:
     return str(s.level_names[a]) if s.level_names else str(a)
 
 
-def _outcome(d: Design, s: Spec, rows, test, a: int, notes: list) -> np.ndarray:
+def _outcome(d: Design, s: Spec, rows, test, a: int, notes: list, warm: dict) -> np.ndarray:
     if not rows.any():
         raise PositivityError(f"no rows at the treatment value {_name(s, a)} to fit the outcome")
     if s.outcome_model is not None:
@@ -104,7 +106,9 @@ def _outcome(d: Design, s: Spec, rows, test, a: int, notes: list) -> np.ndarray:
         return _cell_means(d.cells, rows, test, s.y, f"{_name(s, a)}")
     X = d.matrix
     if s.binary and 0 < s.y[rows].mean() < 1:
-        return logistic_probs(X[test], fit_logistic(X[rows], s.y[rows], notes, "outcome"))
+        coef = fit_logistic(X[rows], s.y[rows], notes, "outcome", warm.get(("mu", a)))
+        warm["mu", a] = coef
+        return logistic_probs(X[test], coef)
     return X[test] @ fit_linear(X[rows], s.y[rows], notes)
 
 
@@ -126,7 +130,7 @@ def _cell_means(cells, rows, test, y, arm: str) -> np.ndarray:
     return means[cells[test]]
 
 
-def _propensity(d: Design, s: Spec, train, test, notes: list) -> np.ndarray:
+def _propensity(d: Design, s: Spec, train, test, notes: list, warm: dict) -> np.ndarray:
     """P(X = level | Z) for every level, on the test rows (columns in level order)."""
     if s.propensity_model is not None:
         m = fresh(s.propensity_model)
@@ -147,9 +151,9 @@ def _propensity(d: Design, s: Spec, train, test, notes: list) -> np.ndarray:
         return out
     X = d.matrix
     if s.k == 2:
-        p1 = logistic_probs(
-            X[test], fit_logistic(X[train], (s.x[train] == 1) * 1.0, notes, "propensity")
-        )
+        coef = fit_logistic(X[train], (s.x[train] == 1) * 1.0, notes, "propensity", warm.get("e"))
+        warm["e"] = coef
+        p1 = logistic_probs(X[test], coef)
         return np.column_stack([1 - p1, p1])
     return multinomial_probs(X[test], fit_multinomial(X[train], s.x[train], s.k, notes))
 

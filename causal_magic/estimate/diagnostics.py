@@ -41,12 +41,22 @@ BINS = 20
 
 
 def diagnose(
-    d: Design, s: est.Spec, arms: list[int], levels: list, info: ModelInfo, trimmed_share: float
+    d: Design,
+    s: est.Spec,
+    arms: list[int],
+    levels: list,
+    info: ModelInfo,
+    trimmed_share: float,
+    e: dict | None = None,
 ) -> dict:
     """``r.diagnostics`` (see the module docstring); the caller pops ``"_warnings"``."""
     arms = list(dict.fromkeys(arms))
-    nu = est.nuisances(d, replace(s, arms=tuple(range(s.k)), folds=1, need_mu=False, need_e=True))
-    e = np.column_stack([nu.e[a] for a in range(s.k)])
+    if e is None:  # not fitted by the estimate (gformula): fit once on all rows
+        nu = est.nuisances(
+            d, replace(s, arms=tuple(range(s.k)), folds=1, need_mu=False, need_e=True)
+        )
+        e = nu.e
+    e = np.column_stack([e[a] for a in range(s.k)])
     label = {a: levels[a] for a in range(s.k)}
     prange, ess, warn = {}, {}, []
     for a in range(s.k):

@@ -185,10 +185,11 @@ def model_do(
             make_design(frame[keep].reset_index(drop=True), z, MAX_FLOAT_LEVELS),
         )
         specs = [_subset(s, keep) for s in specs]
-    parts = [_estimate(method, s, design, info) for s in specs]
+    parts = _estimate(method, specs, design, info)
     info.notes = list(dict.fromkeys(design.notes + info.notes))
     naive = [float(s.y[s.x == s.arms[0]].mean()) for s in specs]
-    diag = diagnose(design, specs[0], arms, levels, info, len(keep) and trimmed / len(keep))
+    e = parts[0][2].e if len(parts[0][2].e) == len(levels) else None
+    diag = diagnose(design, specs[0], arms, levels, info, len(keep) and trimmed / len(keep), e)
     return _result(
         q,
         plans,
@@ -257,13 +258,27 @@ def _trim(design, s: est.Spec, o: ModelOptions, info: ModelInfo) -> tuple[np.nda
     return keep, dropped
 
 
-def _estimate(
-    method: str, s: est.Spec, design, info: ModelInfo
-) -> tuple[float, np.ndarray, est.Nuisances]:
-    nu = est.nuisances(design, s)
-    info.notes += nu.notes
-    value, infl = est.estimate_arm(method, s.arms[0], s, nu)
-    return value, infl, nu
+def _estimate(method: str, specs: list[est.Spec], design, info: ModelInfo) -> list[tuple]:
+    """(value, influence function, nuisances) per term; terms with one outcome share one fit.
+
+    The propensity is fitted for every level, so the diagnostics can reuse it.
+    """
+    from dataclasses import replace
+
+    out, fitted = [], []
+    for s in specs:
+        hit = next((nu for y, nu in fitted if np.array_equal(y, s.y)), None)
+        if hit is None:
+            asked = tuple(dict.fromkeys(a for t in specs for a in t.arms))
+            arms = asked + tuple(a for a in range(s.k) if a not in asked) if s.need_e else asked
+            hit = est.nuisances(design, replace(s, arms=arms, mu_arms=asked))
+            if not s.need_mu:
+                hit.mu = {}
+            info.notes += hit.notes
+            fitted.append((s.y, hit))
+        value, infl = est.estimate_arm(method, s.arms[0], s, hit)
+        out.append((value, infl, hit))
+    return out
 
 
 def interval(value: float, se: float, level: float) -> tuple[float, float]:
@@ -320,6 +335,7 @@ def _result(q, plans, parts, naive, o, info, diag, warnings, graph_name, n, drop
                     t,
                 )
             )
+    se = se if np.isfinite(se) else None
     r = _plain(
         str(q),
         value,

@@ -66,6 +66,8 @@ def is_categorical(s: pd.Series, max_levels: int) -> bool:
     """Text, bool, or a number with few distinct values (the strata rule)."""
     if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
         return True
+    if s.iloc[:2000].nunique() > max_levels:  # most numeric columns show it at once
+        return False
     return s.nunique() <= max_levels
 
 
@@ -73,10 +75,10 @@ def make_design(frame: pd.DataFrame, names: list[str], max_levels: int) -> Desig
     """Standardise numeric adjusters, one-hot categorical ones, drop constant and duplicate ones."""
     n = len(frame)
     cols, col_names, user, notes = [], [], {}, []
-    cats = []
+    cats, nums = [], []
     for c in names:
         s = frame[c]
-        if s.nunique() <= 1:
+        if s.iloc[:2000].nunique() <= 1 and s.nunique() <= 1:
             notes.append(f"{c} is constant in the rows used: left out of the models")
             continue
         if is_categorical(s, max_levels):
@@ -98,6 +100,7 @@ def make_design(frame: pd.DataFrame, names: list[str], max_levels: int) -> Desig
                 user[f"{c}={lv}"] = v
         else:
             v = s.to_numpy(dtype=float)
+            nums.append(c)
             user[c] = v
             sd = v.std()
             cols.append((v - v.mean()) / sd)
@@ -105,7 +108,7 @@ def make_design(frame: pd.DataFrame, names: list[str], max_levels: int) -> Desig
     cols, col_names = _drop_duplicates(cols, col_names, notes)
     X = np.column_stack([np.ones(n), *cols]) if cols else np.ones((n, 1))
     design = Design(X, col_names, pd.DataFrame(user, index=frame.index), notes=notes)
-    if cats and len(cats) == len([c for c in names if frame[c].nunique() > 1]):
+    if cats and not nums:
         cells = (
             frame[cats].astype(str).agg("\x1f".join, axis=1) if len(cats) > 1 else frame[cats[0]]
         )
@@ -177,9 +180,11 @@ def _ridge_solve(A: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
     return np.linalg.solve(A + pen, b)
 
 
-def fit_logistic(X: np.ndarray, y: np.ndarray, notes: list[str], what: str) -> np.ndarray:
+def fit_logistic(
+    X: np.ndarray, y: np.ndarray, notes: list[str], what: str, start: np.ndarray | None = None
+) -> np.ndarray:
     """Logistic regression by Newton's method; separation -> a small ridge, said in ``notes``."""
-    coef = _newton(X, y, 0.0)
+    coef = _newton(X, y, 0.0, start=start)
     if coef is None:
         notes.append(
             f"the {what} model separates the data perfectly (or its adjusters are collinear): "
@@ -189,27 +194,43 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, notes: list[str], what: str) -> n
     return coef
 
 
-def _newton(X: np.ndarray, y: np.ndarray, ridge: float, iters: int = 50) -> np.ndarray | None:
+def _newton(
+    X: np.ndarray, y: np.ndarray, ridge: float, iters: int = 50, start: np.ndarray | None = None
+) -> np.ndarray | None:
+    """Newton's method from ``start`` (warm: a neighbouring fold's fit) or the mean's logit.
+
+    The Hessian (a pass of n x p² work) is kept while the steps shrink fast and
+    recomputed when they do not; the gradient (n x p) is exact at every step, so
+    the fit stops at the same maximum as plain Newton.
+    """
     n, p = X.shape
     beta = np.zeros(p)
     ybar = min(max(y.mean(), 1e-6), 1 - 1e-6)
     beta[0] = np.log(ybar / (1 - ybar))
+    if start is not None and np.all(np.isfinite(start)):
+        beta = start.copy()
     pen = ridge * n * np.eye(p)
     pen[0, 0] = 0.0
+    H, last = None, np.inf
     for _ in range(iters):
         eta = np.clip(X @ beta, -35, 35)
         mu = 1.0 / (1.0 + np.exp(-eta))
-        w = mu * (1 - mu)
-        H = (X * w[:, None]).T @ X + pen
         g = X.T @ (y - mu) - pen @ beta
+        if H is None:
+            w = mu * (1 - mu)
+            H = (X * w[:, None]).T @ X + pen
         try:
             step = np.linalg.solve(H, g)
         except np.linalg.LinAlgError:
             return None
+        size = np.abs(step).max()
+        if size > 0.25 * last:  # slow: a fresh Hessian next time
+            H = None
+        last = size
         beta = beta + step
         if not np.all(np.isfinite(beta)) or (ridge == 0 and np.abs(beta).max() > 30):
             return None
-        if np.abs(step).max() < 1e-10:
+        if np.abs(step).max() < 1e-8:  # standardised columns: far below any shown digit
             return beta
     return beta if ridge > 0 else None
 
