@@ -182,9 +182,9 @@ def _curve_svg(curve) -> str:
             f'<text x="{pad - 4}" y="{y}" font-size="9" text-anchor="end" '
             f'fill="currentColor">{num(v)}</text>'
         )
-    for v in (x0, x1):
+    for v, anchor in ((x0, "start"), (x1, "end")):
         parts.append(
-            f'<text x="{px(v)}" y="{h - 6}" font-size="9" text-anchor="middle" '
+            f'<text x="{px(v)}" y="{h - 6}" font-size="9" text-anchor="{anchor}" '
             f'fill="currentColor">{num(v)}</text>'
         )
     return (
