@@ -74,6 +74,9 @@ def nuisances(d: Design, s: Spec) -> Nuisances:
     notes: list[str] = []
     mu = {a: np.empty(n) for a in s.arms if a in s.mu_arms or not s.mu_arms} if s.need_mu else {}
     e = {a: np.empty(n) for a in s.arms} if s.need_e else {}
+    if s.outcome_model is None and s.propensity_model is None and not d.saturated and s.k == 2:
+        _blocked(d, s, fold, mu, e, notes)
+        return Nuisances(mu, e, list(dict.fromkeys(notes)))
     warm: dict = {}  # each fit starts from the previous fold's coefficients
     for k in range(max(s.folds, 1)):
         test = fold == k
@@ -85,6 +88,55 @@ def nuisances(d: Design, s: Spec) -> Nuisances:
             for a in e:
                 e[a][test] = probs[:, a]
     return Nuisances(mu, e, list(dict.fromkeys(notes)))
+
+
+def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> None:
+    """The default GLMs for a binary treatment on row blocks: no copy per fold or arm.
+
+    The rows are sorted once by (fold, arm); every fit then reads views of the
+    sorted matrix, and each fold's predictions are one contiguous slice.  Same
+    fits as the general loop (the same rows, the same Newton), only faster.
+    """
+    K, k = max(s.folds, 1), s.k
+    key = fold * k + s.x
+    order = np.argsort(key, kind="stable")
+    cut = np.searchsorted(key[order], np.arange(K * k + 1))
+    X, y = d.matrix[order], s.y[order]
+
+    def rows(f: int, a: int) -> slice:
+        return slice(cut[f * k + a], cut[f * k + a + 1])
+
+    warm: dict = {}
+    for kk in range(K):
+        train = [f for f in range(K) if f != kk] if K > 1 else [0]
+        test = slice(cut[kk * k], cut[(kk + 1) * k])
+        dest = order[test]
+        for a in mu:
+            blocks = [rows(f, a) for f in train if cut[f * k + a + 1] > cut[f * k + a]]
+            if not blocks:
+                raise PositivityError(
+                    f"no rows at the treatment value {_name(s, a)} to fit the outcome"
+                )
+            Xs, ys = [X[b] for b in blocks], [y[b] for b in blocks]
+            mean = sum(float(v.sum()) for v in ys) / sum(len(v) for v in ys)
+            if s.binary and 0 < mean < 1:
+                keep = warm.setdefault(("H", a), [None])
+                coef = fit_logistic(Xs, ys, notes, "outcome", warm.get(("mu", a)), keep)
+                warm["mu", a] = coef
+                mu[a][dest] = logistic_probs(X[test], coef)
+            else:
+                mu[a][dest] = X[test] @ fit_linear(Xs, ys, notes)
+        if e:
+            blocks = [(rows(f, a), float(a == 1)) for f in train for a in range(k)]
+            Xs = [X[b] for b, _ in blocks if b.stop > b.start]
+            ys = [v for b, v in blocks if b.stop > b.start]
+            coef = fit_logistic(
+                Xs, ys, notes, "propensity", warm.get("e"), warm.setdefault("He", [None])
+            )
+            warm["e"] = coef
+            p1 = logistic_probs(X[test], coef)
+            for a in e:
+                e[a][dest] = p1 if a == 1 else 1 - p1
 
 
 def _name(s: Spec, a: int) -> str:

@@ -165,8 +165,20 @@ def value_kind(s: pd.Series) -> str:
 # -- the default fits --------------------------------------------------------------------
 
 
-def fit_linear(X: np.ndarray, y: np.ndarray, notes: list[str]) -> np.ndarray:
-    """Least squares; a rank-deficient design gets a small ridge (noted)."""
+def fit_linear(X, y, notes: list[str]) -> np.ndarray:
+    """Least squares; a rank-deficient design gets a small ridge (noted).
+
+    ``X``, ``y`` may be lists of row blocks: then by the normal equations (the
+    columns are standardised, so they are well conditioned unless collinear).
+    """
+    if isinstance(X, list):
+        A = sum(b.T @ b for b in X)
+        c = sum(b.T @ yb for b, yb in zip(X, y, strict=True))
+        n = sum(len(b) for b in X)
+        if np.linalg.matrix_rank(A) < A.shape[0]:
+            notes.append("collinear adjusters: the outcome model used a small ridge penalty")
+            return _ridge_solve(A, c, n)
+        return np.linalg.solve(A, c)
     coef, _, rank, _ = np.linalg.lstsq(X, y, rcond=None)
     if rank < X.shape[1]:
         notes.append("collinear adjusters: the outcome model used a small ridge penalty")
@@ -181,10 +193,10 @@ def _ridge_solve(A: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
 
 
 def fit_logistic(
-    X: np.ndarray, y: np.ndarray, notes: list[str], what: str, start: np.ndarray | None = None
+    X, y, notes: list[str], what: str, start=None, keep: list | None = None
 ) -> np.ndarray:
     """Logistic regression by Newton's method; separation -> a small ridge, said in ``notes``."""
-    coef = _newton(X, y, 0.0, start=start)
+    coef = _newton(X, y, 0.0, start=start, keep=keep)
     if coef is None:
         notes.append(
             f"the {what} model separates the data perfectly (or its adjusters are collinear): "
@@ -194,31 +206,36 @@ def fit_logistic(
     return coef
 
 
-def _newton(
-    X: np.ndarray, y: np.ndarray, ridge: float, iters: int = 50, start: np.ndarray | None = None
-) -> np.ndarray | None:
+def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None = None):
     """Newton's method from ``start`` (warm: a neighbouring fold's fit) or the mean's logit.
 
-    The Hessian (a pass of n x p² work) is kept while the steps shrink fast and
-    recomputed when they do not; the gradient (n x p) is exact at every step, so
-    the fit stops at the same maximum as plain Newton.
+    ``X`` and ``y`` are arrays or lists of row blocks (views of one sorted matrix, so
+    cross-fitting copies nothing; a block's ``y`` may be one number).  The Hessian (a
+    pass of n x p² work) is kept while the steps shrink fast and recomputed when they
+    do not; the gradient (n x p) is exact at every step, so the fit stops at the same
+    maximum as plain Newton.  ``keep`` (a one-item list) carries the last Hessian from
+    one fold's fit to the next, which starts from it.
     """
-    n, p = X.shape
+    blocks = list(zip(X, y, strict=True)) if isinstance(X, list) else [(X, y)]
+    n = sum(len(b) for b, _ in blocks)
+    p = blocks[0][0].shape[1]
+    ybar = sum(float(np.sum(yb)) if np.ndim(yb) else yb * len(b) for b, yb in blocks) / n
+    ybar = min(max(ybar, 1e-6), 1 - 1e-6)
     beta = np.zeros(p)
-    ybar = min(max(y.mean(), 1e-6), 1 - 1e-6)
     beta[0] = np.log(ybar / (1 - ybar))
     if start is not None and np.all(np.isfinite(start)):
         beta = start.copy()
     pen = ridge * n * np.eye(p)
     pen[0, 0] = 0.0
-    H, last = None, np.inf
+    H, last = (keep[0] if keep and keep[0] is not None and ridge == 0 else None), np.inf
     for _ in range(iters):
-        eta = np.clip(X @ beta, -35, 35)
-        mu = 1.0 / (1.0 + np.exp(-eta))
-        g = X.T @ (y - mu) - pen @ beta
-        if H is None:
-            w = mu * (1 - mu)
-            H = (X * w[:, None]).T @ X + pen
+        g, Hn = -pen @ beta, pen.copy() if H is None else None
+        for b, yb in blocks:
+            mu = 1.0 / (1.0 + np.exp(-np.clip(b @ beta, -35, 35)))
+            g += b.T @ (yb - mu)
+            if Hn is not None:
+                Hn += (b * (mu * (1 - mu))[:, None]).T @ b
+        H = H if Hn is None else Hn
         try:
             step = np.linalg.solve(H, g)
         except np.linalg.LinAlgError:
@@ -230,7 +247,9 @@ def _newton(
         beta = beta + step
         if not np.all(np.isfinite(beta)) or (ridge == 0 and np.abs(beta).max() > 30):
             return None
-        if np.abs(step).max() < 1e-8:  # standardised columns: far below any shown digit
+        if size < 1e-8:  # standardised columns: far below any shown digit
+            if keep is not None:
+                keep[:] = [H]
             return beta
     return beta if ridge > 0 else None
 
