@@ -390,3 +390,20 @@ def test_dask_tables_are_refused_for_model_methods_with_a_clear_message():
     table = dd.from_pandas(_confounded(300, 21), npartitions=2)
     with pytest.raises(TypeError, match="do not run on dask tables yet"):
         do(ATE, table, dag=G, method="aipw")
+
+
+def test_a_three_level_treatment_uses_a_multinomial_propensity():
+    rng = np.random.default_rng(3)
+    n = 6000
+    z = rng.normal(size=n)
+    logits = np.column_stack([np.zeros(n), 0.8 * z, -0.6 * z])
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    x = (rng.random(n)[:, None] > p.cumsum(axis=1)).sum(axis=1)
+    df = pd.DataFrame({"Z": z, "T": np.array(["lo", "mid", "hi"])[x]})
+    df["Y"] = 1 + np.array([0, 1, 3])[x] + 2 * z + rng.normal(size=n)
+    g = nx.DiGraph([("Z", "T"), ("Z", "Y"), ("T", "Y")])
+    r = do("E[Y | do(T=hi)] - E[Y | do(T=lo)]", df, dag=g, method="aipw")
+    assert "multinomial logistic" in r.models.propensity
+    assert _within(r, 3.0), (r.value, r.ci)
+    assert set(r.diagnostics["ess"]) == {"hi", "lo", "mid"}
+    assert r._repr_latex_().startswith("$$")  # every part of the mime bundle renders
