@@ -24,7 +24,8 @@ Quoted names and values use double quotes with ``\\"``, ``\\\\`` and ``\\n``
 escapes, like the edge language (``"Signal\\nProc"``, ``"carry matches"``).
 
 The ``%do`` line is ``QUERY [--data DF] [--dag G] [--adjust Z1,Z2] [--ci 0.95]
-[--bootstrap 1000] [--seed 0] [--positivity drop]``.  The query is read with
+[--bootstrap 1000] [--seed 0] [--positivity drop] [--method aipw] [--folds 5]
+[--trim 0.01] ...``.  The query is read with
 the grammar above first, so quotes and apostrophes inside it survive; the
 options are whatever follows it (:func:`split_magic_line`), read by the
 ``%do`` magic's own argument parser (:func:`causal_magic.magics.parse_magic_line`).

@@ -10,6 +10,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from causal_magic.estimate import DataError, UnknownValueError, do
 
@@ -407,3 +409,31 @@ def test_a_three_level_treatment_uses_a_multinomial_propensity():
     assert _within(r, 3.0), (r.value, r.ci)
     assert set(r.diagnostics["ess"]) == {"hi", "lo", "mid"}
     assert r._repr_latex_().startswith("$$")  # every part of the mime bundle renders
+
+
+def test_strata_only_options_are_said_not_applied_to_a_model_estimate():
+    r = do(ATE, _confounded(500, 22), dag=G, sensitivity=True)
+    assert r.sensitivity is None
+    assert any("not applied to this aipw estimate" in w for w in r.warnings)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    levels=st.integers(2, 4),
+    n=st.integers(200, 600),
+    method=st.sampled_from(["gformula", "ipw", "aipw"]),
+)
+def test_saturated_models_equal_strata_on_any_categorical_table(seed, levels, n, method):
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, levels, n)
+    b = rng.choice(["u", "v"], n)
+    x = (rng.random(n) < 0.2 + 0.6 * (a / levels)).astype(int)
+    df = pd.DataFrame({"A": a, "B": b, "X": x})
+    cells = df.groupby(["A", "B"]).X.agg(["min", "max"])
+    assume((cells["min"] == 0).all() and (cells["max"] == 1).all())  # positivity in each stratum
+    df["Y"] = (rng.random(n) < 0.3 + 0.3 * x + 0.1 * (b == "u")).astype(int)
+    g = nx.DiGraph([("A", "X"), ("B", "X"), ("A", "Y"), ("B", "Y"), ("X", "Y")])
+    q = "P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))"
+    exact = do(q, df, dag=g, method="strata").value
+    assert abs(do(q, df, dag=g, method=method, folds=1).value - exact) < 1e-9

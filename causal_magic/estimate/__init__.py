@@ -163,6 +163,11 @@ def do(
         return bounds_instead(err, bounds, sensitivity, q, data, G, graph_name, columns, warnings)
     mo = _model_options(q, plans, data, locals())
     if mo.method != "strata":
+        if bounds or sensitivity or positivity != "error":
+            warnings.append(
+                f"bounds, sensitivity and positivity='drop' belong to exact counting; "
+                f"they were not applied to this {mo.method} estimate (use method='strata')"
+            )
         return model_do(q, data, plans, mo, graph_name if G is not None else None, warnings)
     shown_name = graph_name if G is not None else None
     result, calcs, table = _strata(q, data, plans, positivity, shown_name, warnings)
