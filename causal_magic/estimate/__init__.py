@@ -163,11 +163,7 @@ def do(
         return bounds_instead(err, bounds, sensitivity, q, data, G, graph_name, columns, warnings)
     mo = _model_options(q, plans, data, locals())
     if mo.method != "strata":
-        if bounds or sensitivity or positivity != "error":
-            warnings.append(
-                f"bounds, sensitivity and positivity='drop' belong to exact counting; "
-                f"they were not applied to this {mo.method} estimate (use method='strata')"
-            )
+        warnings += _strata_only(mo.method, bounds, sensitivity, positivity)
         return model_do(q, data, plans, mo, graph_name if G is not None else None, warnings)
     shown_name = graph_name if G is not None else None
     result, calcs, table = _strata(q, data, plans, positivity, shown_name, warnings)
@@ -218,6 +214,15 @@ def _model_options(q: Query, plans: list[Plan], data: object, args: dict) -> Mod
             "use --method gformula or aipw (or auto)"
         )
     return o
+
+
+def _strata_only(method: str, bounds, sensitivity: bool, positivity: str) -> list[str]:
+    if not (bounds or sensitivity or positivity != "error"):
+        return []
+    return [
+        "bounds, sensitivity and positivity='drop' belong to exact counting; they were not "
+        f"applied to this {method} estimate (use method='strata')"
+    ]
 
 
 def _needs_model(t) -> bool:
