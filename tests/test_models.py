@@ -437,3 +437,17 @@ def test_saturated_models_equal_strata_on_any_categorical_table(seed, levels, n,
     q = "P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))"
     exact = do(q, df, dag=g, method="strata").value
     assert abs(do(q, df, dag=g, method=method, folds=1).value - exact) < 1e-9
+
+
+def test_infinite_adjuster_values_are_counted_left_out_and_said():
+    df = _confounded(1000, 23)
+    df.loc[:9, "Z2"] = np.inf
+    r = do(ATE, df, dag=G)
+    assert r.n_used == 990 and r.n_dropped_missing == 10 and math.isfinite(r.value)
+    assert any("10 rows with an infinite value (±inf) in Z2" in w for w in r.warnings)
+
+
+def test_a_curve_grid_is_bounded():
+    df, g = _dose(400)
+    with pytest.raises(ValueError, match="grid is a whole number of points from 2 to 200"):
+        do("E[Y | do(D)]", df, dag=g, grid=10_000)

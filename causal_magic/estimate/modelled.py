@@ -35,6 +35,8 @@ from .validate import MAX_FLOAT_LEVELS, match_value
 __all__ = ["METHODS", "ModelOptions", "choose_method", "model_do"]
 
 METHODS = ("auto", "strata", "gformula", "ipw", "aipw")
+#: Most points of a dose-response curve (the card and the notebook stay small).
+MAX_GRID = 200
 
 
 @dataclass
@@ -57,6 +59,8 @@ def check_options(o: ModelOptions) -> None:
         raise ValueError(f"method is one of {', '.join(METHODS)}; got {o.method!r}")
     if not isinstance(o.folds, int) or o.folds < 1:
         raise ValueError(f"folds is a whole number >= 1, got {o.folds!r}")
+    if o.grid is not None and not (isinstance(o.grid, int) and 2 <= o.grid <= MAX_GRID):
+        raise ValueError(f"grid is a whole number of points from 2 to {MAX_GRID}, got {o.grid!r}")
     if o.trim is not None and not 0 <= o.trim < 0.5:
         raise ValueError(f"trim is a propensity cut-off in [0, 0.5), e.g. 0.01; got {o.trim!r}")
     check_user_model(o.outcome_model, "outcome", ("fit", "predict"))
@@ -128,14 +132,25 @@ def _check_plans(q: Query, plans: list[Plan], method: str) -> None:
 def _frame(data: object, cols: list[str], warnings: list[str]) -> tuple[pd.DataFrame, int]:
     frame = rows_frame(data, cols)
     ok = frame.notna().all(axis=1).to_numpy()
-    dropped = int((~ok).sum())
-    if dropped:
-        bad = [c for c in cols if frame[c].isna().any()]
+    bad = [c for c in cols if frame[c].isna().any()]
+    nums = [c for c in cols if pd.api.types.is_float_dtype(frame[c])]
+    inf = (
+        np.isinf(frame[nums].to_numpy(float)).any(axis=1) & ok if nums else np.zeros(len(ok), bool)
+    )
+    dropped = int((~ok).sum() + inf.sum())
+    if (~ok).any():
         warnings.append(
-            f"{dropped:,} rows with a missing value in {', '.join(bad)} were left out "
-            f"({int(ok.sum()):,} rows used)"
+            f"{int((~ok).sum()):,} rows with a missing value in {', '.join(bad)} were left out "
+            f"({int((ok & ~inf).sum()):,} rows used)"
         )
-        frame = frame[ok].reset_index(drop=True)
+    if inf.any():
+        where = [c for c in nums if np.isinf(frame[c].to_numpy(float)).any()]
+        warnings.append(
+            f"{int(inf.sum()):,} rows with an infinite value (±inf) in {', '.join(where)} were "
+            "left out: a model cannot use them"
+        )
+    if dropped:
+        frame = frame[ok & ~inf].reset_index(drop=True)
     if len(frame) < 2:
         raise DataError(f"too few complete rows ({len(frame)}) in {', '.join(cols)} to fit models")
     return frame, dropped
