@@ -451,3 +451,13 @@ def test_a_curve_grid_is_bounded():
     df, g = _dose(400)
     with pytest.raises(ValueError, match="grid is a whole number of points from 2 to 200"):
         do("E[Y | do(D)]", df, dag=g, grid=10_000)
+
+
+@pytest.mark.parametrize("method", ["ipw", "aipw", "gformula"])
+def test_a_stratum_never_treated_is_a_positivity_error_not_a_silent_number(method):
+    from causal_magic.estimate import PositivityError
+
+    df = _categorical()
+    df.loc[(df.A == "c") & (df.B == 2), "X"] = 0  # this stratum is never treated
+    with pytest.raises(PositivityError):
+        do("P(Y=1 | do(X=1))", df, dag=GC, method=method, folds=1)

@@ -217,11 +217,12 @@ def estimate_arm(method: str, a: int, s: Spec, nu: Nuisances) -> tuple[float, np
         m = nu.mu[a]
         return float(m.mean()), m - m.mean()
     e = nu.e[a]
-    bad = (e <= 0) & (at > 0)
+    bad = ~(e > 0)  # a stratum never seen at the treatment value (0 or undefined)
     if bad.any():
         raise PositivityError(
-            f"{int(bad.sum())} rows at the treatment value {_name(s, a)} have an estimated "
-            "propensity of 0: weighting cannot use them; trim (--trim 0.01) or use gformula"
+            f"{int(bad.sum())} rows have an estimated propensity of 0 for the treatment value "
+            f"{_name(s, a)}: their adjusters never occur with it, so no weighting can stand "
+            "for them; trim (--trim 0.01), or --method strata --positivity drop"
         )
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(at > 0, at / e, 0.0)
