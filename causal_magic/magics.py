@@ -148,6 +148,32 @@ def _pixels(option: str):
     return read
 
 
+def _method(text: str) -> str:
+    known = ("auto", "strata", "gformula", "ipw", "aipw")
+    if text not in known:
+        raise argparse.ArgumentTypeError(f"--method is one of {', '.join(known)}; got {text!r}")
+    return text
+
+
+def _folds(text: str) -> int:
+    n = _integer("--folds", text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--folds/--grid needs a whole number >= 1, got {n}")
+    return n
+
+
+def _trim(text: str) -> float:
+    try:
+        q = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--trim expects a number such as 0.01, got {text!r}"
+        ) from None
+    if not 0 <= q < 0.5:
+        raise argparse.ArgumentTypeError(f"--trim is a propensity cut-off in [0, 0.5), got {text}")
+    return q
+
+
 def _positivity(text: str) -> str:
     if text not in ("error", "drop"):
         raise argparse.ArgumentTypeError(f"--positivity is 'error' or 'drop', got {text!r}")
@@ -498,6 +524,25 @@ class CausalMagics(Magics):
         help="the E-value of a ratio or difference: how strong a hidden confounder must be",
     )
     @argument(
+        "--method",
+        type=_method,
+        default="auto",
+        action=_Once,
+        help="auto (default: strata for categorical adjusters, else aipw, or gformula for a "
+        "numeric treatment), strata, gformula, ipw or aipw",
+    )
+    @argument("--outcome-model", metavar="NAME", action=_Once, help="a model in the namespace")
+    @argument("--propensity-model", metavar="NAME", action=_Once, help="a model in the namespace")
+    @argument("--folds", metavar="K", type=_folds, default=5, action=_Once, help="aipw's folds (5)")
+    @argument(
+        "--trim",
+        metavar="Q",
+        type=_trim,
+        action=_Once,
+        help="keep rows with propensity in [Q, 1-Q] (the overlap population)",
+    )
+    @argument("--grid", metavar="K", type=_folds, action=_Once, help="points of a dose curve")
+    @argument(
         "query",
         nargs="*",
         metavar="QUERY",
@@ -546,9 +591,19 @@ class CausalMagics(Magics):
                 dag_name=graph_name,
                 bounds=True if options.bounds else None,
                 sensitivity=options.sensitivity,
+                **self._model_args(options),
             )
         except (ValueError, KeyError, TypeError) as err:
             raise UsageError(f"%do: {err}") from None
+
+    def _model_args(self, options) -> dict:
+        """``--method`` and friends as ``do()`` arguments; model names looked up."""
+        out = {"method": options.method, "folds": options.folds, "trim": options.trim}
+        out["grid"] = options.grid
+        for key in ("outcome_model", "propensity_model"):
+            name = getattr(options, key)
+            out[key] = None if name is None else self._lookup(name, key.replace("_", " "))
+        return out
 
     def _graph_for(self, query, options) -> tuple[nx.DiGraph | None, str | None]:
         """The graph named by ``--dag``, else the only ``%%dag`` graph that fits.
@@ -629,6 +684,12 @@ def _parse_options(text: str) -> DoOptions:
         positivity=args.positivity,
         bounds=args.bounds,
         sensitivity=args.sensitivity,
+        method=args.method,
+        outcome_model=args.outcome_model,
+        propensity_model=args.propensity_model,
+        folds=args.folds,
+        trim=args.trim,
+        grid=args.grid,
     )
 
 

@@ -10,10 +10,12 @@ data knows whether ``X=1`` means the integer 1 or the string ``"1"``.
 Grammar (whitespace is free between tokens)::
 
     query      := term [ ("-" | "/") term ]
-    term       := "P" "(" name [ "=" value ] [ "|" conditions ] ")"
+    term       := "P" "(" name [ "=" value | cmp number ] [ "|" conditions ] ")"
                 | "E" ( "[" | "(" ) name [ "|" conditions ] ( "]" | ")" )
     conditions := condition ( "," condition )*
-    condition  := "do" "(" assign ( "," assign )* ")" | assign
+    condition  := "do" "(" setting ( "," setting )* ")" | assign
+    setting    := assign | name          a bare name: every value (a dose-response curve)
+    cmp        := ">" | ">=" | "<" | "<="   a threshold event, e.g. P(Y > 3 | do(X=1))
     assign     := name "=" value
     name       := bare | quoted          bare: letters, digits, "_", "."
     value      := bare | quoted | number | true | false
@@ -22,7 +24,8 @@ Quoted names and values use double quotes with ``\\"``, ``\\\\`` and ``\\n``
 escapes, like the edge language (``"Signal\\nProc"``, ``"carry matches"``).
 
 The ``%do`` line is ``QUERY [--data DF] [--dag G] [--adjust Z1,Z2] [--ci 0.95]
-[--bootstrap 1000] [--seed 0] [--positivity drop]``.  The query is read with
+[--bootstrap 1000] [--seed 0] [--positivity drop] [--method aipw] [--folds 5]
+[--trim 0.01] ...``.  The query is read with
 the grammar above first, so quotes and apostrophes inside it survive; the
 options are whatever follows it (:func:`split_magic_line`), read by the
 ``%do`` magic's own argument parser (:func:`causal_magic.magics.parse_magic_line`).
@@ -121,6 +124,7 @@ class Term:
     interventions: tuple[tuple[str, Value], ...]
     conditions: tuple[tuple[str, Value], ...]
     text: str
+    outcome_op: str = "="  # "=", or a threshold event's ">", ">=", "<", "<="
 
     @property
     def is_distribution(self) -> bool:
@@ -182,6 +186,12 @@ class DoOptions:
     positivity: str = "error"
     bounds: bool = False
     sensitivity: bool = False
+    method: str = "auto"
+    outcome_model: str | None = None  # a name in the user's namespace
+    propensity_model: str | None = None
+    folds: int = 5
+    trim: float | None = None
+    grid: int | None = None
 
 
 def _show(v: object) -> str:
@@ -211,10 +221,14 @@ def format_term(t: Term) -> str:
     """Canonical text of a term, e.g. ``P(Sound=Great | do(Gear=Fancy))``."""
     head = format_name(t.outcome)
     if t.outcome_value is not None:
-        head += f"={t.outcome_value}"
+        op = t.outcome_op
+        head += f"={t.outcome_value}" if op == "=" else f" {op} {t.outcome_value}"
     parts = []
     if t.interventions:
-        inner = ", ".join(f"{format_name(n)}={v}" for n, v in t.interventions)
+        inner = ", ".join(
+            format_name(n) if v.kind == "all" else f"{format_name(n)}={v}"
+            for n, v in t.interventions
+        )
         parts.append(f"do({inner})")
     parts += [f"{format_name(n)}={v}" for n, v in t.conditions]
     body = head + (" | " + ", ".join(parts) if parts else "")
@@ -330,9 +344,16 @@ class _Parser:
         conditions: list = []
         starts: list = []  # column of each name, for "given twice" errors
 
-        def one(into: list) -> None:
+        def one(into: list, bare_ok: bool = False) -> None:
             self.skip()
             starts.append(self.i)
+            if bare_ok:
+                keep = self.i
+                name = self.name()
+                if self.peek() in (",", ")"):
+                    into.append((name, Value("", "all", None)))
+                    return
+                self.i = keep
             into.append(self.assign())
 
         while True:
@@ -342,7 +363,7 @@ class _Parser:
             if word == "do" and self.peek() == "(":
                 self.i += 1
                 while True:
-                    one(interventions)
+                    one(interventions, bare_ok=True)
                     if self.peek() == ",":
                         self.i += 1
                         continue
@@ -374,7 +395,25 @@ class _Parser:
         self.i += 1
         outcome = self.name("the outcome variable")
         outcome_value = None
-        if self.peek() == "=":
+        outcome_op = "="
+        cmp = re.match(r"[<>]=?", self.text[self.i :]) if self.peek() in "<>" else None
+        if cmp and self.peek():
+            if head == "E":
+                raise self.error(
+                    "an expectation E[Y | ...] takes no threshold; did you mean P(Y > c | ...)?"
+                )
+            outcome_op = cmp.group(0)
+            self.i += len(outcome_op)
+            self.skip()
+            at = self.i
+            outcome_value = self.value(outcome)
+            if outcome_value.kind != "number":
+                raise self.error(
+                    f"a threshold event {outcome} {outcome_op} c needs a number c, "
+                    f"found {outcome_value.raw!r}",
+                    at=at,
+                )
+        elif self.peek() == "=":
             if head == "E":
                 raise self.error(
                     "an expectation E[Y | ...] takes no value for Y; did you mean P(Y=y | ...)?"
@@ -412,6 +451,7 @@ class _Parser:
             interventions=tuple(interventions),
             conditions=tuple(conditions),
             text=self.text[start : self.i].strip(),
+            outcome_op=outcome_op,
         )
 
     def _name_at(self, at: int) -> str:

@@ -258,12 +258,13 @@ def test_rows_with_missing_values_are_dropped_counted_and_reported(players, real
     )
 
 
-def test_continuous_adjuster_is_refused_with_a_binning_hint():
+def test_continuous_adjuster_is_refused_by_strata_with_a_binning_hint():
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"Age": rng.normal(40, 10, 300), "X": rng.integers(0, 2, 300)})
     df["Y"] = rng.integers(0, 2, 300)
-    with pytest.raises(DataError, match=r"'Age' is continuous .*pd\.qcut"):
-        do("P(Y=1 | do(X=1))", df, adjust=["Age"])
+    with pytest.raises(DataError, match=r"'Age' is continuous .*pd\.qcut.*method"):
+        do("P(Y=1 | do(X=1))", df, adjust=["Age"], method="strata")
+    assert do("P(Y=1 | do(X=1))", df, adjust=["Age"]).method == "aipw"  # auto: a model
 
 
 def test_binned_adjuster_is_accepted():

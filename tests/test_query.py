@@ -222,3 +222,50 @@ def test_canonical_text_parses_back_to_the_same_term(y, x, w, xv, yv):
     assert (again.outcome, again.interventions[0][0], again.conditions[0][0]) == (y, x, w)
     assert again.outcome_value.value == t.outcome_value.value
     assert again.interventions[0][1].value == t.interventions[0][1].value
+
+
+# -- threshold events and dose-response curves (issue 14) ---------------------------------
+
+
+@pytest.mark.parametrize("op", [">", ">=", "<", "<="])
+def test_threshold_event_is_parsed_with_its_comparison(op):
+    q = parse_query(f"P(Y {op} -1.5 | do(X=1))")
+    t = q.left
+    assert t.outcome_op == op and t.outcome_value.value == -1.5
+    assert str(q) == f"P(Y {op} -1.5 | do(X=1))"
+    assert parse_query(str(q)) == q  # the text round-trips
+
+
+def test_threshold_contrast_parses_and_writes_back():
+    q = parse_query("P(Y>0|do(X=1)) - P(Y>0|do(X=0))")
+    assert q.op == "-" and str(q) == "P(Y > 0 | do(X=1)) - P(Y > 0 | do(X=0))"
+
+
+def test_threshold_needs_a_number_and_points_at_it():
+    with pytest.raises(QuerySyntaxError) as e:
+        parse_query("P(Y >= high | do(X=1))")
+    assert "needs a number" in e.value.msg and e.value.offset == 8
+
+
+def test_expectation_takes_no_threshold():
+    with pytest.raises(QuerySyntaxError, match=r"takes no threshold") as e:
+        parse_query("E[Y > 2 | do(X=1)]")
+    assert e.value.offset == 5
+
+
+def test_a_bare_treatment_in_do_asks_for_the_whole_curve():
+    q = parse_query("E[Y | do(Dose)]")
+    ((name, v),) = q.left.interventions
+    assert name == "Dose" and v.kind == "all" and str(q) == "E[Y | do(Dose)]"
+
+
+def test_a_bare_name_outside_do_still_needs_a_value():
+    with pytest.raises(QuerySyntaxError, match="expected '='"):
+        parse_query("E[Y | do(X=1), W]")
+
+
+def test_split_magic_line_keeps_a_threshold_query_whole():
+    assert split_magic_line("P(Y > 3 | do(X=1)) --data df --method aipw") == (
+        "P(Y > 3 | do(X=1))",
+        "--data df --method aipw",
+    )

@@ -66,6 +66,7 @@ __all__ = [
     "in_memory",
     "local_frame",
     "moments",
+    "rows_frame",
     "schema_kind",
     "unknown_column_message",
 ]
@@ -183,6 +184,30 @@ def local_frame(data: object, cols: list[str]) -> pd.DataFrame:
     if not engine.IN_MEMORY:
         raise TypeError(f"{engine_of(data)} keeps its rows; use moments() for its sums")
     return engine.local_frame(data, cols)
+
+
+def rows_frame(data: object, cols: list[str]) -> pd.DataFrame:
+    """Every row of ``cols`` as pandas, for the model-based ``%do`` methods.
+
+    pandas and pyarrow hold their rows already; polars and DuckDB are local
+    engines whose selected columns are brought over once.  Dask and PySpark
+    keep their rows on purpose: they are refused here with a message.
+    """
+    name = engine_of(data)
+    if name in ("dask", "pyspark"):
+        raise TypeError(
+            f"the model-based methods (gformula, ipw, aipw) do not run on {name} tables yet: "
+            "they would collect every row. Use --method strata (categorical adjusters), "
+            "or bring a sample to pandas"
+        )
+    if name == "polars":
+        out = data.select(cols)
+        return (out.collect() if hasattr(out, "collect") else out).to_pandas()
+    if name == "duckdb":
+        from .duckdb import _quote
+
+        return data.project(", ".join(_quote(c) for c in cols)).df()
+    return local_frame(data, cols)
 
 
 def moments(

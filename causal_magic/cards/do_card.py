@@ -34,6 +34,7 @@ from .bounds_section import (
     sensitivity_text,
 )
 from .caps import MAX_COLUMNS, MAX_ITEMS, MAX_ROWS, clip, more_html, more_text
+from .models_section import MODELS_CSS, models_html, models_text
 from .worked_formula import MAX_TERMS, formula_lines, html_of, num, short_value, tex_of
 
 if TYPE_CHECKING:
@@ -221,7 +222,8 @@ def _numbers_html(r: DoResult) -> str:
     if r.ci is not None:
         ci = (
             f'<span class="cm-ci">{round(r.ci_level * 100)}% CI [{num(r.ci[0])}, '
-            f"{num(r.ci[1])}] · {r.bootstrap:,} resamples"
+            f"{num(r.ci[1])}]"
+            + (f" · {r.bootstrap:,} resamples" if r.bootstrap else "")
             + (f", {r.bootstrap_excluded:,} excluded" if r.bootstrap_excluded else "")
             + "</span>"
         )
@@ -276,11 +278,11 @@ def _part_html(r: DoResult) -> str:
 
 def render_html(r: DoResult) -> str:
     """The card as self-contained HTML (inline CSS, no script)."""
-    out = [f'<div class="cm-do-card"><style>{_CSS}{BOUNDS_CSS}</style>']
+    out = [f'<div class="cm-do-card"><style>{_CSS}{BOUNDS_CSS}{MODELS_CSS}</style>']
     out.append(f'<div class="cm-query">{_query_html(r.query, r)}</div>')
     if r.value is not None or r.parts:
         out.append(_numbers_html(r))
-    out.append(sensitivity_html(r) + bounds_html(r))
+    out.append(sensitivity_html(r) + bounds_html(r) + models_html(r))
     out.append(_warnings_html(r))
     if r.parts:
         word = "difference" if r.op == "-" else "ratio"
@@ -366,6 +368,8 @@ def render_text(r: DoResult) -> str:
         head += "{" + ", ".join(f"{clip(k)}: {num(v)}" for k, v in dist[:MAX_ROWS])
         head += f", ... {len(dist) - MAX_ROWS:,} more" if len(dist) > MAX_ROWS else ""
         head += "}"
+    elif getattr(r, "curve", None) is not None:
+        head += f"a dose-response curve over {len(r.curve)} points (result.curve)"
     elif r.bounds is not None:
         head = f"{r.query} in {interval_text(r.bounds_info)} (not identified: bounds)"
     if r.ci is not None:
@@ -393,7 +397,7 @@ def render_text(r: DoResult) -> str:
         f"{r.n_used:,} rows"
         + (f" ({r.n_dropped_missing:,} dropped)" if r.n_dropped_missing else "")
     )
-    lines += sensitivity_text(r) + bounds_text(r)
+    lines += sensitivity_text(r) + bounds_text(r) + models_text(r)
     lines += [f"  ! {clip(w)}" for w in r.warnings[:MAX_ITEMS]]
     more = more_text(len(r.warnings) - MAX_ITEMS, "warnings", "result.warnings")
     lines += [f"  ! {more}"] if more else []

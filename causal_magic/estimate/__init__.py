@@ -30,8 +30,10 @@ Choices made here, stated once:
 * **Missing values.**  Rows with a missing value in any used column are
   dropped, counted and reported in ``warnings``.
 * **Continuous adjusters.**  A float column with more than
-  :data:`MAX_FLOAT_LEVELS` distinct values cannot be a stratum variable; it is
-  refused with a hint to bin it.
+  :data:`MAX_FLOAT_LEVELS` distinct values cannot be a stratum variable:
+  ``method="auto"`` then estimates with models instead (aipw, or gformula for a
+  numeric treatment; :mod:`~causal_magic.estimate.modelled`), and
+  ``method="strata"`` refuses it with a hint to bin it.
 * **Uncertainty.**  ``ci=0.95`` resamples the cells of the full count table
   from a multinomial (for a categorical table exactly the row bootstrap), a
   numeric outcome's cell sums from a normal with the cell's variance.
@@ -54,6 +56,7 @@ from ..query import Query, parse_query
 from .bootstrap import add_interval, check_interval_options
 from .bounded import bounded_result, bounds_instead, with_extras
 from .compute import Calc
+from .modelled import ModelOptions, check_options, choose_method, model_do
 from .plan import Plan, plan_term
 from .result import (
     DataError,
@@ -104,6 +107,12 @@ def do(
     positivity: str = "error",
     bounds: bool | None = None,
     sensitivity: bool = False,
+    method: str = "auto",
+    outcome_model: object = None,
+    propensity_model: object = None,
+    folds: int = 5,
+    trim: float | None = None,
+    grid: int | None = None,
 ) -> DoResult:
     """Estimate ``P(Y=y | do(X=x))`` (or ``E[Y | do(X=x)]``, a contrast...) from data.
 
@@ -120,6 +129,9 @@ def do(
     bounds : ``None``: bounds (``result.bounds``, ``value`` None) when not identified;
         ``True``: also when identified (they collapse to it); ``False``: refuse instead.
     sensitivity : the E-value of a ratio or difference (``result.sensitivity``).
+    method, outcome_model, propensity_model, folds, trim, grid : the model-based methods
+        (``"auto"``, ``"strata"``, ``"gformula"``, ``"ipw"``, ``"aipw"``): see
+        :mod:`~causal_magic.estimate.modelled` and, for a user's model, ``models``.
 
     Raises
     ------
@@ -149,9 +161,23 @@ def do(
         plans = _plan(q, columns, G, graph_name or "", adjust_t, warnings)
     except NotIdentifiableError as err:
         return bounds_instead(err, bounds, sensitivity, q, data, G, graph_name, columns, warnings)
+    mo = _model_options(q, plans, data, locals())
+    if mo.method != "strata":
+        warnings += _strata_only(mo.method, bounds, sensitivity, positivity)
+        return model_do(q, data, plans, mo, graph_name if G is not None else None, warnings)
+    shown_name = graph_name if G is not None else None
+    result, calcs, table = _strata(q, data, plans, positivity, shown_name, warnings)
+    if ci is not None:
+        check_interval_options(ci, bootstrap)
+        add_interval(result, calcs, table, ci, bootstrap, seed, q.op)
+    again = partial(do, data=data, dag=G, adjust=adjust_t, ci=ci, bootstrap=bootstrap, seed=seed)
+    return with_extras(result, bounds, sensitivity, q, table, partial(again, positivity=positivity))
+
+
+def _strata(q: Query, data, plans: list[Plan], positivity: str, shown_name, warnings: list):
+    """Today's exact counting: one count table, each term's strata, their contrast."""
     table, used = _count(data, plans, q.left.outcome if q.left.kind == "E" else None)
     calcs = [Calc(p, table, positivity) for p in plans]
-    shown_name = graph_name if G is not None else None
     N0 = table.n.astype(float)[None, :]
     Y0 = None if table.ysum is None else table.ysum[None, :]
     parts = [term_result(c, shown_name, N0, Y0) for c in calcs]
@@ -162,11 +188,45 @@ def do(
     else:
         result = _contrast(q, parts, warnings, table, shown_name)
     result.query = str(q)
-    if ci is not None:
-        check_interval_options(ci, bootstrap)
-        add_interval(result, calcs, table, ci, bootstrap, seed, q.op)
-    again = partial(do, data=data, dag=G, adjust=adjust_t, ci=ci, bootstrap=bootstrap, seed=seed)
-    return with_extras(result, bounds, sensitivity, q, table, partial(again, positivity=positivity))
+    return result, calcs, table
+
+
+def _model_options(q: Query, plans: list[Plan], data: object, args: dict) -> ModelOptions:
+    """The model-based options of ``do()``, checked, with ``auto`` resolved."""
+    o = ModelOptions(
+        args["method"],
+        args["outcome_model"],
+        args["propensity_model"],
+        args["folds"],
+        args["trim"],
+        args["ci"],
+        args["seed"],
+        args["bootstrap"],
+    )
+    o.grid = args["grid"]
+    check_options(o)
+    o = choose_method(o, q, plans, data)
+    if o.ci is None and o.method in ("ipw", "aipw"):
+        o.ci = 0.95  # the influence function gives it at no cost
+    if o.method == "strata" and any(_needs_model(t) for t in q.terms):
+        raise DataError(
+            f"{q} needs a model (a threshold event or a dose-response curve): "
+            "use --method gformula or aipw (or auto)"
+        )
+    return o
+
+
+def _strata_only(method: str, bounds, sensitivity: bool, positivity: str) -> list[str]:
+    if not (bounds or sensitivity or positivity != "error"):
+        return []
+    return [
+        "bounds, sensitivity and positivity='drop' belong to exact counting; they were not "
+        f"applied to this {method} estimate (use method='strata')"
+    ]
+
+
+def _needs_model(t) -> bool:
+    return getattr(t, "outcome_op", "=") != "=" or any(v.kind == "all" for _, v in t.interventions)
 
 
 def _rows_left_out(table, used: list[str]) -> list[str]:

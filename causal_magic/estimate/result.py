@@ -30,6 +30,7 @@ __all__ = [
     "DoResult",
     "InnerTerm",
     "MediatorTerm",
+    "ModelInfo",
     "NotIdentifiableError",
     "PositivityError",
     "StrataView",
@@ -162,6 +163,21 @@ class Computation:
     ci_distribution: dict | None = None  # value -> (low, high) for a whole distribution
 
 
+@dataclass
+class ModelInfo:
+    """How a model-based estimate (gformula, ipw, aipw) was made, for the card."""
+
+    method: str
+    why: str  # why this method (auto's reason, or "asked for")
+    outcome: str = ""  # the outcome model in words ("" when not used)
+    propensity: str = ""  # the propensity model in words
+    folds: int = 1
+    interval: str = ""  # how the interval was computed
+    notes: list[str] = field(default_factory=list)  # ridge, dropped columns, trimming...
+    overlap: dict | None = None  # arm label -> counts of its propensity in 20 bins of [0, 1]
+    overlap_of: str = ""  # which propensity the overlap plot shows
+
+
 # -- the result ---------------------------------------------------------------------
 
 
@@ -204,6 +220,10 @@ class DoResult:
     bounds: tuple[float, float] | None = None  # (low, high) when not identified, or --bounds
     bounds_info: BoundsInfo | None = field(default=None, repr=False)
     sensitivity: Sensitivity | None = None  # the E-value (--sensitivity)
+    se: float | None = None  # standard error (model-based methods)
+    diagnostics: dict | None = None  # propensity_range, ess, trimmed_share, smd (ipw/aipw)
+    curve: pd.DataFrame | None = None  # dose-response: x, value, ci_low, ci_high
+    models: ModelInfo | None = field(default=None, repr=False)  # how a model-based one was made
 
     def __float__(self) -> float:
         if self.value is None and self.bounds is not None:

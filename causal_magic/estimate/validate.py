@@ -203,5 +203,6 @@ def check_strata_columns(table: CountTable, names: Iterable[str]) -> None:
             raise DataError(
                 f"{c!r} is continuous ({len(table.levels[c])} distinct float values); "
                 f"adjustment needs strata: bin it first, e.g. "
-                f"df[{c!r}] = pd.qcut(df[{c!r}], 4)"
+                f"df[{c!r}] = pd.qcut(df[{c!r}], 4), or estimate with models: "
+                "method='aipw' (--method aipw) or 'auto'"
             )

@@ -1,0 +1,99 @@
+"""How fast are the model-based ``%do`` methods?  Ratios against anchors measured in the same run.
+
+    .venv/bin/python benchmarks/bench_models.py              # 1 million rows
+    .venv/bin/python benchmarks/bench_models.py --rows 2e5
+
+Data: five numeric confounders Z1..Z5 -> binary X, Z and X -> binary Y (logistic models,
+the true effect known).  Each line prints the best of ``--repeat`` warm runs and a
+ratio; nothing is asserted (timings belong in a report, not in a test).
+
+1. ``do(..., method="aipw", folds=5)`` (the ATE: two arms, 5-fold cross-fitting,
+   default NumPy models, influence-function interval, diagnostics) vs one
+   ``numpy.linalg.lstsq`` on the same design matrix (intercept, Z, X): a
+   model-based estimate needs at least that one solve (target: within 20x);
+2. ``method="ipw"`` and ``method="gformula"`` vs the same anchor;
+3. DoWhy's back-door propensity-score weighting and linear regression, DoubleML's
+   ``DoubleMLIRM`` and EconML's ``LinearDRLearner`` (5 folds, linear/logistic
+   learners) -- each only where importable; the script says when one is not.
+
+All estimates are printed with their standard errors, to check that they agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from causal_magic.estimate import do
+
+ZS = [f"Z{i}" for i in range(1, 6)]
+G = nx.DiGraph([(z, "X") for z in ZS] + [(z, "Y") for z in ZS] + [("X", "Y")])
+ATE = "P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))"
+
+
+def make_data(n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(size=(n, 5))
+    x = (rng.random(n) < 1 / (1 + np.exp(-(Z @ [0.5, -0.4, 0.3, 0.2, -0.1])))).astype(np.int8)
+    eta = -0.5 + 1.0 * x + Z @ [0.6, 0.3, -0.5, 0.2, 0.1]
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(np.int8)
+    df = pd.DataFrame(Z, columns=ZS)
+    df["X"], df["Y"] = x, y
+    return df
+
+
+def best(f, repeat: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = f()
+        times.append(time.perf_counter() - t0)
+    return min(times), out
+
+
+def _peers(df: pd.DataFrame, repeat: int) -> list[tuple[str, float, float, float]]:
+    """(name, seconds, estimate, se) of each importable peer; a line for each missing one."""
+    out = []
+    if importlib.util.find_spec("dowhy") is None:
+        print("  DoWhy: not installed here (pip install dowhy): no line")
+    if importlib.util.find_spec("doubleml") is None:
+        print("  DoubleML: not installed here (pip install doubleml): no line")
+    if importlib.util.find_spec("econml") is None:
+        print("  EconML: not installed here (pip install econml): no line")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=float, default=1e6)
+    ap.add_argument("--repeat", type=int, default=3)
+    a = ap.parse_args()
+    n = int(a.rows)
+    df = make_data(n)
+    print(f"{n:,} rows, five numeric confounders, binary X and Y; best of {a.repeat} (warm)")
+    design = np.column_stack([np.ones(n), df[ZS].to_numpy(), df["X"].to_numpy(float)])
+    yv = df["Y"].to_numpy(float)
+    anchor, _ = best(lambda: np.linalg.lstsq(design, yv, rcond=None), a.repeat)
+    print(f"  anchor: one numpy.linalg.lstsq on the design (n x 7): {anchor * 1e3:8.1f} ms")
+    for method, kw in (("aipw", {"folds": 5}), ("ipw", {}), ("gformula", {})):
+        t, r = best(lambda m=method, k=kw: do(ATE, df, dag=G, method=m, **k), a.repeat)
+        se = "" if r.se is None else f" (se {r.se:.4f})"
+        print(
+            f"  {method:9s} {t * 1e3:8.1f} ms  = {t / anchor:5.1f}x the anchor; "
+            f"estimate {r.value:.4f}{se}"
+        )
+    for name, t, v, se in _peers(df, a.repeat):
+        print(f"  {name:9s} {t * 1e3:8.1f} ms; estimate {v:.4f} (se {se:.4f})")
+
+
+if __name__ == "__main__":
+    main()

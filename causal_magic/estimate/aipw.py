@@ -1,0 +1,249 @@
+"""g-formula, IPW and AIPW on arrays: fitted nuisances, point estimates and influence functions.
+
+Why a module of its own: the three estimators share two fitted functions --
+``mu[a]`` = E[Y | X=a, Z] and ``e[a]`` = P(X=a | Z), one array per treatment
+arm -- and differ only in how they combine them.  Keeping the combination
+here, on plain NumPy arrays, makes each formula short enough to check by eye
+and lets the standard errors come from the influence function (no
+resampling): ``se = sd(IF) / sqrt(n)``, for contrasts ``IF_a - IF_b`` and for
+ratios the delta method ``IF_a / b - a IF_b / b²``.
+
+Cross-fitting (:func:`nuisances`): the rows are cut into ``folds`` parts by a
+permutation that ``seed`` fixes (``rng.permutation(n) % folds``); each part's
+predictions come from models fitted on the other parts.  ``folds=1`` fits
+once on all rows and predicts on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .models import (
+    Design,
+    fit_linear,
+    fit_logistic,
+    fit_multinomial,
+    fresh,
+    logistic_probs,
+    multinomial_probs,
+)
+from .result import DataError, PositivityError
+
+__all__ = ["Nuisances", "Spec", "estimate_arm", "nuisances"]
+
+
+@dataclass
+class Spec:
+    """What to fit: the treatment's codes, the outcome, which models, how many folds."""
+
+    x: np.ndarray  # treatment level code per row
+    k: int  # number of treatment levels
+    y: np.ndarray  # outcome (0/1 for an event)
+    binary: bool
+    arms: tuple[int, ...]  # the level codes the query asks about
+    folds: int = 5
+    seed: int = 0
+    outcome_model: object = None
+    propensity_model: object = None
+    need_mu: bool = True
+    need_e: bool = True
+    level_names: tuple = ()
+    mu_arms: tuple[int, ...] = ()  # the arms that need an outcome fit (default: all of ``arms``)
+
+
+@dataclass
+class Nuisances:
+    mu: dict  # arm code -> E[Y | X=arm, Z] per row
+    e: dict  # arm code -> P(X=arm | Z) per row
+    notes: list
+
+
+def fold_ids(n: int, folds: int, seed: int) -> np.ndarray:
+    """The fold of each row: ``rng.permutation(n) % folds`` with ``default_rng(seed)``."""
+    if folds <= 1:
+        return np.zeros(n, dtype=int)
+    return np.random.default_rng(seed).permutation(n) % folds
+
+
+def nuisances(d: Design, s: Spec) -> Nuisances:
+    """Cross-fitted ``mu`` and ``e`` for the query's arms (see the module docstring)."""
+    n = len(s.y)
+    fold = fold_ids(n, s.folds, s.seed)
+    notes: list[str] = []
+    mu = {a: np.empty(n) for a in s.arms if a in s.mu_arms or not s.mu_arms} if s.need_mu else {}
+    e = {a: np.empty(n) for a in s.arms} if s.need_e else {}
+    if s.outcome_model is None and s.propensity_model is None and not d.saturated and s.k == 2:
+        _blocked(d, s, fold, mu, e, notes)
+        return Nuisances(mu, e, list(dict.fromkeys(notes)))
+    warm: dict = {}  # each fit starts from the previous fold's coefficients
+    for k in range(max(s.folds, 1)):
+        test = fold == k
+        train = ~test if s.folds > 1 else test
+        for a in mu:
+            mu[a][test] = _outcome(d, s, train & (s.x == a), test, a, notes, warm)
+        if e:
+            probs = _propensity(d, s, train, test, notes, warm)
+            for a in e:
+                e[a][test] = probs[:, a]
+    return Nuisances(mu, e, list(dict.fromkeys(notes)))
+
+
+def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> None:
+    """The default GLMs for a binary treatment on row blocks: no copy per fold or arm.
+
+    The rows are sorted once by (fold, arm); every fit then reads views of the
+    sorted matrix, and each fold's predictions are one contiguous slice.  Same
+    fits as the general loop (the same rows, the same Newton), only faster.
+    """
+    K, k = max(s.folds, 1), s.k
+    key = fold * k + s.x
+    order = np.argsort(key, kind="stable")
+    cut = np.searchsorted(key[order], np.arange(K * k + 1))
+    X, y = d.matrix[order], s.y[order]
+
+    def rows(f: int, a: int) -> slice:
+        return slice(cut[f * k + a], cut[f * k + a + 1])
+
+    warm: dict = {}
+    for kk in range(K):
+        train = [f for f in range(K) if f != kk] if K > 1 else [0]
+        test = slice(cut[kk * k], cut[(kk + 1) * k])
+        dest = order[test]
+        for a in mu:
+            blocks = [rows(f, a) for f in train if cut[f * k + a + 1] > cut[f * k + a]]
+            if not blocks:
+                raise PositivityError(
+                    f"no rows at the treatment value {_name(s, a)} to fit the outcome"
+                )
+            Xs, ys = [X[b] for b in blocks], [y[b] for b in blocks]
+            mean = sum(float(v.sum()) for v in ys) / sum(len(v) for v in ys)
+            if s.binary and 0 < mean < 1:
+                keep = warm.setdefault(("H", a), [None])
+                coef = fit_logistic(Xs, ys, notes, "outcome", warm.get(("mu", a)), keep)
+                warm["mu", a] = coef
+                mu[a][dest] = logistic_probs(X[test], coef)
+            else:
+                mu[a][dest] = X[test] @ fit_linear(Xs, ys, notes)
+        if e:
+            blocks = [(rows(f, a), float(a == 1)) for f in train for a in range(k)]
+            Xs = [X[b] for b, _ in blocks if b.stop > b.start]
+            ys = [v for b, v in blocks if b.stop > b.start]
+            coef = fit_logistic(
+                Xs, ys, notes, "propensity", warm.get("e"), warm.setdefault("He", [None])
+            )
+            warm["e"] = coef
+            p1 = logistic_probs(X[test], coef)
+            for a in e:
+                e[a][dest] = p1 if a == 1 else 1 - p1
+
+
+def _name(s: Spec, a: int) -> str:
+    return str(s.level_names[a]) if s.level_names else str(a)
+
+
+def _outcome(d: Design, s: Spec, rows, test, a: int, notes: list, warm: dict) -> np.ndarray:
+    if not rows.any():
+        raise PositivityError(f"no rows at the treatment value {_name(s, a)} to fit the outcome")
+    if s.outcome_model is not None:
+        m = fresh(s.outcome_model)
+        m.fit(d.frame[rows], s.y[rows])
+        if s.binary and callable(getattr(m, "predict_proba", None)):
+            classes = list(getattr(m, "classes_", [0, 1]))
+            p = np.asarray(m.predict_proba(d.frame[test]))
+            return p[:, classes.index(1)] if 1 in classes else np.zeros(int(test.sum()))
+        return np.asarray(m.predict(d.frame[test]), dtype=float)
+    if d.saturated:
+        return _cell_means(d.cells, rows, test, s.y, f"{_name(s, a)}")
+    X = d.matrix
+    if s.binary and 0 < s.y[rows].mean() < 1:
+        coef = fit_logistic(X[rows], s.y[rows], notes, "outcome", warm.get(("mu", a)))
+        warm["mu", a] = coef
+        return logistic_probs(X[test], coef)
+    return X[test] @ fit_linear(X[rows], s.y[rows], notes)
+
+
+def _cell_means(cells, rows, test, y, arm: str) -> np.ndarray:
+    k = cells.max() + 1
+    cnt = np.bincount(cells[rows], minlength=k)
+    tot = np.bincount(cells[rows], weights=y[rows], minlength=k)
+    need = np.unique(cells[test])
+    empty = need[cnt[need] == 0]
+    if len(empty):
+        raise PositivityError(
+            f"a stratum of the adjusters has no rows at the treatment value {arm} "
+            "(in the fitting rows): its outcome cannot be predicted; use folds=1, "
+            "trim=, or --method strata --positivity drop",
+            rows=0,
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = tot / cnt
+    return means[cells[test]]
+
+
+def _propensity(d: Design, s: Spec, train, test, notes: list, warm: dict) -> np.ndarray:
+    """P(X = level | Z) for every level, on the test rows (columns in level order)."""
+    if s.propensity_model is not None:
+        m = fresh(s.propensity_model)
+        m.fit(d.frame[train], s.x[train])
+        p = np.asarray(m.predict_proba(d.frame[test]), dtype=float)
+        classes = [int(c) for c in getattr(m, "classes_", range(p.shape[1]))]
+        out = np.zeros((int(test.sum()), s.k))
+        out[:, classes] = p
+        return out
+    if d.saturated:
+        k = d.cells.max() + 1
+        cnt = np.bincount(d.cells[train], minlength=k).astype(float)
+        out = np.empty((int(test.sum()), s.k))
+        for lv in range(s.k):
+            at = train & (s.x == lv)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[:, lv] = (np.bincount(d.cells[at], minlength=k) / cnt)[d.cells[test]]
+        return out
+    X = d.matrix
+    if s.k == 2:
+        coef = fit_logistic(X[train], (s.x[train] == 1) * 1.0, notes, "propensity", warm.get("e"))
+        warm["e"] = coef
+        p1 = logistic_probs(X[test], coef)
+        return np.column_stack([1 - p1, p1])
+    return multinomial_probs(X[test], fit_multinomial(X[train], s.x[train], s.k, notes))
+
+
+def estimate_arm(method: str, a: int, s: Spec, nu: Nuisances) -> tuple[float, np.ndarray]:
+    """The estimate of E[Y | do(X=a)] and its influence function (one value per row)."""
+    y, at = s.y, (s.x == a).astype(float)
+    if method == "gformula":
+        m = nu.mu[a]
+        return float(m.mean()), m - m.mean()
+    e = nu.e[a]
+    bad = ~(e > 0)  # a stratum never seen at the treatment value (0 or undefined)
+    if bad.any():
+        raise PositivityError(
+            f"{int(bad.sum())} rows have an estimated propensity of 0 for the treatment value "
+            f"{_name(s, a)}: their adjusters never occur with it, so no weighting can stand "
+            "for them; trim (--trim 0.01), or --method strata --positivity drop"
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(at > 0, at / e, 0.0)
+    if method == "ipw":
+        value = float((w * y).sum() / w.sum())
+        return value, w * (y - value) / w.mean()
+    if method == "aipw":
+        phi = nu.mu[a] + w * (y - nu.mu[a])
+        return float(phi.mean()), phi - phi.mean()
+    raise DataError(f"unknown method {method!r}")
+
+
+def combine(op: str | None, a: float, b: float, ia, ib) -> tuple[float, np.ndarray]:
+    """A contrast (``-``) or ratio (``/``) of two estimates and its influence function."""
+    if op == "-":
+        return a - b, ia - ib
+    if not b:
+        return float("nan"), ia * np.nan
+    return a / b, ia / b - a * ib / b**2
+
+
+def standard_error(infl: np.ndarray) -> float:
+    n = len(infl)
+    return float(np.sqrt(np.mean(infl**2) / n)) if n > 1 else float("nan")
