@@ -42,6 +42,10 @@ LINE_HEIGHT = 1.2
 LABEL_HALO = 3
 LATENT_WIDTH = 2
 LATENT_DASH = "5 3"
+#: A name wider than this (px) wraps at spaces; past LABEL_MAX_LINES lines it is shortened
+#: with "…" and the full name shows on hover (``<title>``).
+LABEL_MAX_WIDTH = 120
+LABEL_MAX_LINES = 3
 
 # -- edges ------------------------------------------------------------------------------
 EDGE_WIDTH = 2
@@ -111,6 +115,8 @@ def as_json() -> dict[str, Any]:
             "labelHalo": LABEL_HALO,
             "latentWidth": LATENT_WIDTH,
             "latentDash": LATENT_DASH,
+            "labelMaxWidth": LABEL_MAX_WIDTH,
+            "labelMaxLines": LABEL_MAX_LINES,
         },
         "edge": {
             "width": EDGE_WIDTH,

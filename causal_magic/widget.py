@@ -269,6 +269,8 @@ class DagWidget(anywidget.AnyWidget):
         self._fit_structure: tuple | None = None
         self.fit_marks = []  # they described the graph this widget drew before
         self.refresh()
+        for note in _layout.position_notes(graph):  # unusable pos= values: say so
+            self._refuse(note)
         if self._fixed_height is None:
             self.height = _default_height(self.nodes, self.title)
         else:
@@ -320,9 +322,9 @@ class DagWidget(anywidget.AnyWidget):
         G = self._graph
         s = self.scale
         previous = {n: (x / s, y / s) for n, (x, y) in self._px.items() if n in G}
-        units = _layout.positions(G, layout=self.layout_kind, previous=previous)
-        self._px = {n: (x * s, y * s) for n, (x, y) in units.items()}
-        data = drawing_data(G, self._px)
+        plan = _layout.plan(G, layout=self.layout_kind, previous=previous)
+        self._px, routes = _layout.in_pixels(G, plan, s)
+        data = drawing_data(G, self._px, routes)
         fp = sync.fingerprint(G)
         dirty = fp != self._cell_fp
         stale_marks = self._fit_structure is not None and self._fit_structure != _structure(G)
