@@ -59,6 +59,8 @@ BEND = 0.25
 LABEL_RISE = 8
 CURVE_LABEL_RISE = 6
 LABEL_SIZE = 12
+#: A routed edge (one bent round nodes) rounds each corner within this many px of it.
+ROUTE_CORNER = 24
 #: The arrowhead (an SVG ``<marker>``); its tip is the path's end.
 MARKER = {
     "viewBox": "0 -5 10 10",
@@ -128,6 +130,7 @@ def as_json() -> dict[str, Any]:
             "labelRise": LABEL_RISE,
             "curveLabelRise": CURVE_LABEL_RISE,
             "labelSize": LABEL_SIZE,
+            "routeCorner": ROUTE_CORNER,
         },
         "marker": dict(MARKER),
         "fit": {

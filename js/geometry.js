@@ -36,15 +36,25 @@ function routeEnds(a, inner, b, r) {
 }
 
 /** SVG path of an edge from circle a to circle b along the inner route points that Python
- *  computed (causal_magic/layout): straight to the middle of the first leg, a quadratic
- *  bend round each inner point, straight to the end. No inner point: the straight edge. */
+ *  computed (causal_magic/layout): straight legs, each corner rounded by a quadratic bend
+ *  within STYLE.edge.routeCorner px (and half a leg) of it (layout/routes.py's
+ *  smooth_segments). No inner point: the straight edge. */
 export function routePath(a, inner, b, r) {
   if (!inner || !inner.length) return edgePath(a, b, r);
   const pts = routeEnds([a.x, a.y], inner, [b.x, b.y], r);
+  const corner = STYLE.edge.routeCorner;
   const f = (p) => `${p[0].toFixed(1)},${p[1].toFixed(1)}`;
-  const mid = (p, q) => [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2];
-  let d = `M${f(pts[0])}L${f(mid(pts[0], pts[1]))}`;
-  for (let i = 1; i < pts.length - 1; i++) d += `Q${f(pts[i])} ${f(mid(pts[i], pts[i + 1]))}`;
+  let d = `M${f(pts[0])}`;
+  for (let i = 1; i < pts.length - 1; i++) {
+    const [[ax, ay], [px, py], [bx, by]] = [pts[i - 1], pts[i], pts[i + 1]];
+    const din = Math.hypot(px - ax, py - ay);
+    const dout = Math.hypot(bx - px, by - py);
+    const ra = Math.min(corner, din / 2);
+    const rb = Math.min(corner, dout / 2);
+    const s = din ? [px - ((px - ax) / din) * ra, py - ((py - ay) / din) * ra] : [px, py];
+    const e = dout ? [px + ((bx - px) / dout) * rb, py + ((by - py) / dout) * rb] : [px, py];
+    d += `L${f(s)}Q${f(pts[i])} ${f(e)}`;
+  }
   return `${d}L${f(pts[pts.length - 1])}`;
 }
 

@@ -147,7 +147,7 @@ def layered_plan(G: nx.DiGraph) -> Layered:
         nodes,
         boxes,
         space=BOX_SPACE * tight / DEFAULT_SCALE,
-        vspace=LANE_SPACE * tight / DEFAULT_SCALE,
+        vspace=LANE_SPACE * max(tight, 0.5) / DEFAULT_SCALE,
         layer_gap=LAYER_GAP * (0.8 if tight < 1 else 1.0),
     )
 

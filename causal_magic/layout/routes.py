@@ -16,6 +16,8 @@ import itertools
 import math
 from collections.abc import Hashable, Mapping, Sequence
 
+from ..style import ROUTE_CORNER
+
 Pos = tuple[float, float]
 #: Most detour points added to one edge.
 MAX_DETOURS = 6
@@ -75,15 +77,13 @@ def segment_distance(p: Pos, a: Pos, b: Pos) -> tuple[float, float]:
 
 def _pieces_of(points: list[Pos], radius: float) -> list[tuple[Pos, Pos, int]]:
     """The drawn curve as short segments, each with the leg (i: points i to i+1) it is on."""
-    if len(points) < 3:
-        a, b = route_ends(points[0], [], points[-1], radius)
-        return [(a, b, 0)]
     ends = route_ends(points[0], points[1:-1], points[-1], radius)
     out = []
     start = ends[0]
-    for i, (control, end) in enumerate(smooth_segments(ends)):
+    leg = 0
+    for control, end in smooth_segments(ends):
         if control is None:
-            out.append((start, end, min(i, len(points) - 2)))
+            out.append((start, end, leg))
         else:
             prev = start
             for k in range(1, PER_PIECE + 1):
@@ -93,8 +93,9 @@ def _pieces_of(points: list[Pos], radius: float) -> list[tuple[Pos, Pos, int]]:
                     u * u * start[0] + 2 * u * t * control[0] + t * t * end[0],
                     u * u * start[1] + 2 * u * t * control[1] + t * t * end[1],
                 )
-                out.append((prev, q, i - 1 if t < 0.5 else i))
+                out.append((prev, q, leg if t < 0.5 else leg + 1))
                 prev = q
+            leg += 1
         start = end
     return out
 
@@ -190,27 +191,29 @@ def route_ends(a: Pos, inner: Sequence[Pos], b: Pos, r: float) -> list[Pos]:
     return [towards(a, first), *inner, towards(b, last)]
 
 
-def smooth_segments(points: Sequence[Pos]) -> list[tuple[Pos | None, Pos]]:
-    """The pieces ``(control, end)`` of the smooth curve along ``points``: a straight line
-    (control ``None``) to the middle of the first leg, a quadratic Bézier round each inner
-    point to the middle of the next leg, a straight line to the end.
+def smooth_segments(
+    points: Sequence[Pos], corner: float = ROUTE_CORNER
+) -> list[tuple[Pos | None, Pos]]:
+    """The pieces ``(control, end)`` of the drawn curve along ``points``: straight legs
+    (control ``None``) whose corners are rounded by a quadratic Bézier that starts and ends
+    at most ``corner`` px (and half a leg) from the corner.
 
-    The curve stays inside the polyline's corners (it never swings outwards past a route
-    point, as an interpolating spline would), and its ends point along the first and last
-    legs, so an arrowhead follows the last leg.
+    The curve keeps close to the polyline (an interpolating spline would swing outwards
+    past a route point, a midpoint spline would cut corners by half a leg), so the room
+    the layout keeps round each lane is room the curve keeps too.
 
-    >>> smooth_segments([(0, 0), (4, 4), (8, 0)])
-    [(None, (2.0, 2.0)), ((4, 4), (6.0, 2.0)), (None, (8, 0))]
+    >>> smooth_segments([(0, 0), (0, 100), (100, 100)], corner=10)
+    [(None, (0.0, 90.0)), ((0, 100), (10.0, 100.0)), (None, (100, 100))]
     """
-    if len(points) < 3:
-        return [(None, points[-1])]
-
-    def mid(p: Pos, q: Pos) -> Pos:
-        return ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
-
-    out: list[tuple[Pos | None, Pos]] = [(None, mid(points[0], points[1]))]
+    out: list[tuple[Pos | None, Pos]] = []
     for i in range(1, len(points) - 1):
-        out.append((points[i], mid(points[i], points[i + 1])))
+        (ax, ay), (px, py), (bx, by) = points[i - 1], points[i], points[i + 1]
+        din, dout = math.hypot(px - ax, py - ay), math.hypot(bx - px, by - py)
+        ra, rb = min(corner, din / 2), min(corner, dout / 2)
+        s = (px - (px - ax) / din * ra, py - (py - ay) / din * ra) if din else (px, py)
+        e = (px + (bx - px) / dout * rb, py + (by - py) / dout * rb) if dout else (px, py)
+        out.append((None, s))
+        out.append((points[i], e))
     out.append((None, points[-1]))
     return out
 
