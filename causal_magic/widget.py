@@ -188,10 +188,12 @@ class DagWidget(anywidget.AnyWidget):
     _esm = _STATIC / "widget.js" if (_STATIC / "widget.js").exists() else _MISSING_BUNDLE
     _css = _STATIC / "widget.css" if (_STATIC / "widget.css").exists() else ""
 
-    nodes = t.List(t.Dict(), help="visible nodes: id, label, role, latent, x, y (px)").tag(
+    nodes = t.List(
+        t.Dict(), help="visible nodes: id, label, lines, short, w, role, latent, x, y (px)"
+    ).tag(sync=True)
+    edges = t.List(t.Dict(), help="directed edges: source, target, label, route (px)").tag(
         sync=True
     )
-    edges = t.List(t.Dict(), help="directed edges: source, target, label").tag(sync=True)
     bidirected = t.List(t.Dict(), help="<-> edges: id (hidden node), a, b, label").tag(sync=True)
     title = t.Unicode("").tag(sync=True)
     width = t.Int(0, help="px; 0 fills the output area").tag(sync=True)
@@ -323,7 +325,9 @@ class DagWidget(anywidget.AnyWidget):
         s = self.scale
         previous = {n: (x / s, y / s) for n, (x, y) in self._px.items() if n in G}
         plan = _layout.plan(G, layout=self.layout_kind, previous=previous)
-        self._px, routes = _layout.in_pixels(G, plan, s)
+        earlier = (self._px, getattr(self, "_routes", {}))  # unmoved edges keep their route
+        self._px, routes = _layout.in_pixels(G, plan, s, earlier=earlier)
+        self._routes = routes
         data = drawing_data(G, self._px, routes)
         fp = sync.fingerprint(G)
         dirty = fp != self._cell_fp

@@ -370,3 +370,22 @@ def test_positions_in_the_text_win_over_the_old_ones(ip):
     assert ip.user_ns["G"].nodes["A"]["pos"] in ((5.0, 5.0), "5,5", [5.0, 5.0])
     for w in sync.widgets_for(ip.user_ns["G"]):
         assert {n["id"] for n in w.nodes} == {"A", "B"}
+
+
+def test_dragging_a_node_keeps_the_routes_of_edges_it_does_not_touch():
+    from causal_magic.widget import DagWidget
+
+    G = random_dag(30, 0.1, 2)
+    w = DagWidget(G)
+    before = {(e["source"], e["target"]): e.get("route") for e in w.edges}
+    moved = w.nodes[0]["id"]
+    assert (
+        w.handle_message({"type": "edit", "op": "move", "id": moved, "x": -900.0, "y": 0.0}) is None
+    )
+    after = {(e["source"], e["target"]): e.get("route") for e in w.edges}
+    untouched = [e for e in before if moved not in e and before[e]]
+    assert untouched, "the graph has routed edges away from the moved node"
+    for e in untouched:
+        flat = [v for point in before[e] for v in point]
+        assert [v for point in after[e] or [] for v in point] == pytest.approx(flat, abs=0.5), e
+    w.close()

@@ -325,11 +325,29 @@ def drawn_edges(G: nx.DiGraph) -> list[tuple[Hashable, Hashable]]:
 
 
 def in_pixels(
-    G: nx.DiGraph, layout_plan: Plan, scale: float, radius: float = NODE_RADIUS
+    G: nx.DiGraph,
+    layout_plan: Plan,
+    scale: float,
+    radius: float = NODE_RADIUS,
+    earlier: tuple[Mapping[Hashable, Pos], Mapping[tuple[Hashable, Hashable], list[Pos]]]
+    | None = None,
 ) -> tuple[dict[Hashable, Pos], dict[tuple[Hashable, Hashable], list[Pos]]]:
-    """The plan in pixels, with every edge routed clear of the nodes it does not touch."""
+    """The plan in pixels, with every edge routed clear of the nodes it does not touch.
+
+    ``earlier`` is what a view drew before (node px, routes): an edge whose two ends have
+    not moved keeps its route, so dragging one node does not reshape unrelated edges.
+    """
     pos = {n: (x * scale, y * scale) for n, (x, y) in layout_plan.pos.items()}
     given = {k: [(x * scale, y * scale) for x, y in pts] for k, pts in layout_plan.routes.items()}
+    if earlier is not None:
+        old_pos, old_routes = earlier
+
+        def still(n: Hashable) -> bool:
+            return n in pos and n in old_pos and math.dist(pos[n], old_pos[n]) < 0.5
+
+        for (u, v), pts in old_routes.items():
+            if (u, v) not in given and still(u) and still(v):
+                given[(u, v)] = list(pts)
     return pos, clear_routes(pos, drawn_edges(G), given, radius)
 
 
