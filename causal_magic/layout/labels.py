@@ -61,14 +61,18 @@ def _shorten(line: str, limit: float, size: float) -> str:
 
 
 def _wrap_one(text: str, limit: float, size: float) -> list[str]:
-    """Greedy wrap of one paragraph at spaces; a word wider than ``limit`` stays whole."""
+    """Greedy wrap of one paragraph at spaces; a word wider than ``limit`` stays whole.
+
+    A line broken at a space keeps that space at its end, so the drawn lines still read
+    as the whole name (copying, screen readers, ``textContent``).
+    """
     lines: list[str] = []
     for word in text.split(" "):
         if lines and text_width(lines[-1] + " " + word, size) <= limit:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return lines or [""]
+    return [line + " " for line in lines[:-1]] + lines[-1:] if lines else [""]
 
 
 def wrap_label(
@@ -84,7 +88,7 @@ def wrap_label(
     on hover).
 
     >>> wrap_label("Maternal smoking during pregnancy")
-    (['Maternal smoking', 'during pregnancy'], False)
+    (['Maternal smoking ', 'during pregnancy'], False)
     >>> wrap_label("X")
     (['X'], False)
     """
@@ -93,7 +97,7 @@ def wrap_label(
         lines.extend(_wrap_one(part, max_width, size))
     short = False
     if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], lines[max_lines - 1] + " " + ELLIPSIS]
+        lines = [*lines[: max_lines - 1], lines[max_lines - 1].rstrip() + " " + ELLIPSIS]
         short = True
     out = []
     for line in lines:
