@@ -47,6 +47,8 @@ class _NodeGrid:
                     out.update(self.cells.get((cx, cy), ()))
             return out
         steps = max(1, int(math.hypot(b[0] - a[0], b[1] - a[1]) / (c / 2)))
+        if steps > 2 * len(self.pos) + 64:  # a very long segment: every node is cheaper
+            return set(self.pos)
         seen: set[tuple[int, int]] = set()
         for i in range(steps + 1):
             t = i / steps
