@@ -174,6 +174,20 @@ def _trim(text: str) -> float:
     return q
 
 
+def _carry_positions(old: nx.DiGraph, new: nx.DiGraph) -> None:
+    """A re-run keeps where each surviving node was: its ``pos`` in the old graph, else
+    where a live view of the old graph showed it (the text's own ``pos=`` wins)."""
+    from . import sync
+    from .layout import carry_positions
+    from .svg import node_id
+
+    shown = []
+    for w in sync.widgets_for(old):
+        at = {d["id"]: (d["x"] / w.scale, d["y"] / w.scale) for d in w.nodes}
+        shown.append({n: at[node_id(n)] for n in old if node_id(n) in at})
+    carry_positions(old, new, shown)
+
+
 def _positivity(text: str) -> str:
     if text not in ("error", "drop"):
         raise argparse.ArgumentTypeError(f"--positivity is 'error' or 'drop', got {text!r}")
@@ -338,6 +352,8 @@ class CausalMagics(Magics):
         from . import sync
 
         old = self.shell.user_ns.get(name)
+        if isinstance(old, nx.DiGraph) and old is not graph:
+            _carry_positions(old, graph)
         self.shell.user_ns[name] = graph
         if isinstance(old, nx.DiGraph) and old is not graph:
             sync.rebind(old, graph)

@@ -47,6 +47,10 @@ LATENT_DASH = "5 3"
 ROLE_BADGES = {"treatment": "T", "outcome": "O", "mediator": "M", "selected": "S"}
 BADGE_RADIUS = 8
 BADGE_SIZE = 10
+#: A name wider than this (px) wraps at spaces; past LABEL_MAX_LINES lines it is shortened
+#: with "…" and the full name shows on hover (``<title>``).
+LABEL_MAX_WIDTH = 120
+LABEL_MAX_LINES = 3
 
 # -- edges ------------------------------------------------------------------------------
 EDGE_WIDTH = 2
@@ -61,6 +65,8 @@ BEND = 0.25
 LABEL_RISE = 8
 CURVE_LABEL_RISE = 6
 LABEL_SIZE = 12
+#: A routed edge (one bent round nodes) rounds each corner within this many px of it.
+ROUTE_CORNER = 24
 #: The arrowhead (an SVG ``<marker>``); its tip is the path's end.
 MARKER = {
     "viewBox": "0 -5 10 10",
@@ -140,6 +146,8 @@ def as_json() -> dict[str, Any]:
             "badges": dict(ROLE_BADGES),
             "badgeRadius": BADGE_RADIUS,
             "badgeSize": BADGE_SIZE,
+            "labelMaxWidth": LABEL_MAX_WIDTH,
+            "labelMaxLines": LABEL_MAX_LINES,
         },
         "edge": {
             "width": EDGE_WIDTH,
@@ -151,6 +159,7 @@ def as_json() -> dict[str, Any]:
             "labelRise": LABEL_RISE,
             "curveLabelRise": CURVE_LABEL_RISE,
             "labelSize": LABEL_SIZE,
+            "routeCorner": ROUTE_CORNER,
         },
         "marker": dict(MARKER),
         "fit": {

@@ -21,6 +21,8 @@ import networkx as nx
 
 from . import style
 from .graph import ROLE_COLORS, bidirected_pairs, visible_nodes
+from .layout.labels import label_box, wrap_label
+from .layout.routes import route_ends, smooth_segments
 from .style import (
     BIASING_COLOR,
     CAUSAL_COLOR,
@@ -52,28 +54,46 @@ def node_id(n: Hashable) -> str:
     return n if isinstance(n, str) else str(n)
 
 
+def _finite(v: float) -> float:
+    """``v`` rounded to 0.01 px; never NaN or infinite (JSON and viewBoxes need finite)."""
+    v = float(v)
+    return round(v, 2) if math.isfinite(v) else 0.0
+
+
 def drawing_data(
-    G: nx.DiGraph, pos_px: Mapping[Hashable, tuple[float, float]]
+    G: nx.DiGraph,
+    pos_px: Mapping[Hashable, tuple[float, float]],
+    routes: Mapping[tuple[Hashable, Hashable], Sequence[tuple[float, float]]] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """The widget's drawing traits for ``G`` with node positions in pixels.
 
     Hidden ``<->`` nodes become entries of ``bidirected`` instead of nodes; their two
-    edges are not listed as directed edges.
+    edges are not listed as directed edges.  Each node carries the lines its name is
+    drawn in (``lines``, wrapped at spaces, see :mod:`causal_magic.layout.labels`), whether
+    the name was shortened (``short``: the full name then shows on hover) and the width of
+    its name (``w``); an edge that ``routes`` (``causal_magic.layout.in_pixels``) sends
+    round nodes carries its inner points (``route``), so both drawings bend it alike.
     """
     nodes = []
+    routes = routes or {}
     for n in visible_nodes(G):
         d = G.nodes[n]
         role = d.get("role")
         x, y = pos_px[n]
         label = d.get("label")
+        text = str(label) if label not in (None, "") else node_id(n)
+        lines, short = wrap_label(text)
         nodes.append(
             {
                 "id": node_id(n),
-                "label": str(label) if label not in (None, "") else node_id(n),
+                "label": text,
+                "lines": lines,
+                "short": short,
+                "w": round(label_box(lines)[0], 1),
                 "role": role if isinstance(role, str) else None,
                 "latent": role == "latent",
-                "x": round(float(x), 2),
-                "y": round(float(y), 2),
+                "x": _finite(x),
+                "y": _finite(y),
             }
         )
     hidden = set()
@@ -94,13 +114,14 @@ def drawing_data(
         if u in hidden or G.nodes[u].get("bidirected"):
             continue
         label = d.get("label")
-        edges.append(
-            {
-                "source": node_id(u),
-                "target": node_id(v),
-                "label": "" if label is None else str(label),
-            }
-        )
+        edge = {
+            "source": node_id(u),
+            "target": node_id(v),
+            "label": "" if label is None else str(label),
+        }
+        if routes.get((u, v)):
+            edge["route"] = [[_finite(x), _finite(y)] for x, y in routes[(u, v)]]
+        edges.append(edge)
     return {"nodes": nodes, "edges": edges, "bidirected": bidirected}
 
 
@@ -119,6 +140,39 @@ def edge_endpoints(
     dist = math.hypot(dx, dy) or 1.0
     ux, uy = dx / dist, dy / dist
     return x1 + ux * r1, y1 + uy * r1, x2 - ux * r2, y2 - uy * r2
+
+
+def route_path(
+    a: Sequence[float], inner: Sequence[Sequence[float]], b: Sequence[float], r: float
+) -> str:
+    """Path of an edge from circle a to circle b along inner route points: straight to the
+    middle of the first leg, a quadratic bend round each inner point, straight to the end
+    (``layout.routes.smooth_segments``); with no inner point, the straight edge."""
+    if not inner:
+        sx, sy, ex, ey = edge_endpoints(a[0], a[1], b[0], b[1], r, r)
+        return f"M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}"
+    pts = route_ends((a[0], a[1]), [(p[0], p[1]) for p in inner], (b[0], b[1]), r)
+    out = [f"M{pts[0][0]:.1f},{pts[0][1]:.1f}"]
+    for control, end in smooth_segments(pts):
+        if control is None:
+            out.append(f"L{end[0]:.1f},{end[1]:.1f}")
+        else:
+            out.append(f"Q{control[0]:.1f},{control[1]:.1f} {end[0]:.1f},{end[1]:.1f}")
+    return "".join(out)
+
+
+def route_label_point(
+    a: Sequence[float], inner: Sequence[Sequence[float]], b: Sequence[float]
+) -> tuple[float, float]:
+    """Where a (routed) edge's label goes: the middle point of its route, a little above."""
+    pts = [a, *inner, b]
+    k = len(pts)
+    if k % 2:
+        x, y = pts[k // 2][0], pts[k // 2][1]
+    else:
+        p, q = pts[k // 2 - 1], pts[k // 2]
+        x, y = (p[0] + q[0]) / 2, (p[1] + q[1]) / 2
+    return x, y - style.LABEL_RISE
 
 
 def bidirected_path(x1: float, y1: float, x2: float, y2: float, r: float) -> str:
@@ -179,10 +233,13 @@ def bounds(nodes: Sequence[Mapping[str, Any]], r: float = NODE_RADIUS) -> tuple[
     """``(min_x, min_y, max_x, max_y)`` of the node circles plus room for labels."""
     if not nodes:
         return (0.0, 0.0, 200.0, 100.0)
-    xs = [n["x"] for n in nodes]
+    pad_y = style.BOUNDS_PAD_Y
+    # names are often wider than circles: at least BOUNDS_PAD_X beyond, or half the name
+    pads = [max(r + style.BOUNDS_PAD_X, n.get("w", 0) / 2) for n in nodes]
+    x0 = min(n["x"] - p for n, p in zip(nodes, pads, strict=True))
+    x1 = max(n["x"] + p for n, p in zip(nodes, pads, strict=True))
     ys = [n["y"] for n in nodes]
-    pad_x, pad_y = r + style.BOUNDS_PAD_X, style.BOUNDS_PAD_Y  # names are often wider than circles
-    return (min(xs) - pad_x, min(ys) - r - pad_y, max(xs) + pad_x, max(ys) + r + pad_y)
+    return (x0, min(ys) - r - pad_y, x1, max(ys) + r + pad_y)
 
 
 # -- rendering: render_svg's steps, each returning its SVG fragments ----------------------
@@ -288,14 +345,15 @@ def _edges(
         a, b = by_id.get(e["source"]), by_id.get(e["target"])
         if a is None or b is None:
             continue
-        sx, sy, ex, ey = edge_endpoints(a["x"], a["y"], b["x"], b["y"], r, r)
+        ax, bx = (a["x"], a["y"]), (b["x"], b["y"])
+        route = e.get("route") or []
         stroke = _edge_style((e["source"], e["target"]), causal, biasing)
         out.append(
-            f'<path d="M{sx:.1f},{sy:.1f}L{ex:.1f},{ey:.1f}" fill="none" {stroke} '
+            f'<path d="{route_path(ax, route, bx, r)}" fill="none" {stroke} '
             f"data-source={quoteattr(e['source'])} data-target={quoteattr(e['target'])}/>"
         )
         if e.get("label"):
-            labels.append(((sx + ex) / 2, (sy + ey) / 2 - style.LABEL_RISE, e["label"]))
+            labels.append((*route_label_point(ax, route, bx), e["label"]))
     return out
 
 
@@ -350,8 +408,7 @@ def _edge_labels(labels: Sequence[tuple[float, float, str]]) -> list[str]:
     ]
 
 
-def _text_lines(label: str, x: float, y: float, fill: str, halo: str) -> str:
-    lines = label.split("\n")
+def _text_lines(lines: Sequence[str], x: float, y: float, fill: str, halo: str) -> str:
     lh = FONT_SIZE * style.LINE_HEIGHT
     y0 = -((len(lines) - 1) * lh) / 2
     spans = "".join(
@@ -385,8 +442,13 @@ def _node(n: Mapping[str, Any], ringed: bool) -> list[str]:
     color = role_color(n.get("role"))
     x, y, r = n["x"], n["y"], NODE_RADIUS
     out = [f"<g data-id={quoteattr(n['id'])} data-role={quoteattr(n.get('role') or '')}>"]
-    tip = n["id"] + (f": {n['role']}" if n.get("role") else "")
+    # hover: the whole name (also when the drawn one is shortened) and its role, as the
+    # live widget's nodeTooltip (js/drawing-nodes.js) writes it
+    label = str(n.get("label") or "")
+    name = f"{label} ({n['id']})" if label and label != n["id"] else n["id"]
+    tip = name + (f": {n['role']}" if n.get("role") else "")
     out.append(f"<title>{escape(tip)}</title>")
+    lines = n.get("lines") or str(n["label"]).split("\n")
     if ringed:
         out.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + style.RING_GAP}" fill="none" '
@@ -397,13 +459,13 @@ def _node(n: Mapping[str, Any], ringed: bool) -> list[str]:
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{BACKGROUND}" stroke="{color}" '
             f'stroke-width="{style.LATENT_WIDTH}" stroke-dasharray="{style.LATENT_DASH}"/>'
         )
-        out.append(_text_lines(n["label"], x, y, TEXT_COLOR, BACKGROUND))
+        out.append(_text_lines(lines, x, y, TEXT_COLOR, BACKGROUND))
     else:
         out.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{color}" stroke="{BACKGROUND}" '
             f'stroke-width="{style.NODE_OUTLINE}"/>'
         )
-        out.append(_text_lines(n["label"], x, y, BACKGROUND, color))
+        out.append(_text_lines(lines, x, y, BACKGROUND, color))
     out += _badge(n.get("role"), x, y, r)
     out.append("</g>")
     return out

@@ -33,7 +33,7 @@ from .graph import (
 from .static_copy import STATIC_NOTE, StaticFallback, small_svg
 from .style import FONT_SIZE, NODE_RADIUS, PRESENT_SCALE, TITLE_BAND, plain_indep
 from .style import role_colors as _role_colors
-from .svg import bounds, drawing_data, node_id, render_svg, render_tikz, scaled, side_by_side
+from .svg import bounds, drawing_data, render_svg, render_tikz, scaled, side_by_side
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
@@ -150,8 +150,10 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
 
     # Plain lists: Python builds them (the browser cannot write them, see set_state), and
     # checking each element's type cost 60 ms per redraw at 20,000 edges.
-    nodes = t.List(help="visible nodes: id, label, role, latent, x, y (px)").tag(sync=True)
-    edges = t.List(help="directed edges: source, target, label").tag(sync=True)
+    nodes = t.List(help="visible nodes: id, label, lines, short, w, role, latent, x, y (px)").tag(
+        sync=True
+    )
+    edges = t.List(help="directed edges: source, target, label, route (px)").tag(sync=True)
     bidirected = t.List(help="<-> edges: id (hidden node), a, b, label").tag(sync=True)
     title = t.Unicode("").tag(sync=True)
     width = t.Int(0, help="px; 0 fills the output area").tag(sync=True)
@@ -250,6 +252,8 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
         self.explore = {}
         self.fit_marks = []  # they described the graph this widget drew before
         self.refresh()
+        for note in _layout.position_notes(graph):  # unusable pos= values: say so
+            self._refuse(note)
         if self._fixed_height is None:
             self.height = _default_height(self.nodes, self.title)
         else:
@@ -316,14 +320,16 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
         """Recompute every drawing trait from the graph (positions, overlay, dirty...).
 
         ``moved``: only positions changed since the last drawing (a move, the hot path of
-        dragging a large graph): the node entries get their new x, y; edges, labels,
-        roles and the overlay are kept."""
+        dragging a large graph): the overlay is kept, and edges that do not touch a moved
+        node keep their routes (:func:`layout.in_pixels`)."""
         G = self._graph
         s = self.scale
         previous = {n: (x / s, y / s) for n, (x, y) in self._px.items() if n in G}
-        units = _layout.positions(G, layout=self.layout_kind, previous=previous)
-        self._px = {n: (x * s, y * s) for n, (x, y) in units.items()}
-        data = self._moved_data() if moved else drawing_data(G, self._px)
+        plan = _layout.plan(G, layout=self.layout_kind, previous=previous)
+        earlier = (self._px, getattr(self, "_routes", {}))  # unmoved edges keep their route
+        self._px, routes = _layout.in_pixels(G, plan, s, earlier=earlier)
+        self._routes = routes
+        data = drawing_data(G, self._px, routes)
         fp = sync.fingerprint(G)
         dirty = fp != self._cell_fp
         stale_marks = self._fit_structure is not None and self._fit_structure != _structure(G)
@@ -348,19 +354,6 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
         self._drawn_fp = fp
         for fallback in self._fallbacks:
             fallback.update()
-
-    def _moved_data(self) -> dict[str, list]:
-        """:func:`svg.drawing_data` when only positions changed: same nodes, same order."""
-        px = {node_id(n): xy for n, xy in self._px.items()}
-        nodes = [
-            {
-                **entry,
-                "x": round(float(px[entry["id"]][0]), 2),
-                "y": round(float(px[entry["id"]][1]), 2),
-            }
-            for entry in self.nodes
-        ]
-        return {"nodes": nodes, "edges": self.edges, "bidirected": self.bidirected}
 
     def refresh_if_changed(self) -> bool:
         """Redraw if the graph changed since the last drawing; return whether it did."""

@@ -1,20 +1,27 @@
 // The edges' part of the drawing: one <g> per directed edge and per <->, joined by D3 to
 // the model's lists, classed by the causal overlay, and redrawn one at a time while a
-// node is dragged (each edge is registered with its two nodes in `incident`).
+// node is dragged (each edge is registered with its two nodes in `incident`). A directed
+// edge that Python routed round other nodes (`route`: inner points, in px) follows its
+// route while its two nodes stay where the route was made for; a dragged end draws it
+// straight until Python sends the new route.
 
 import { select } from "d3-selection";
-import { bidirectedPath, edgePath, labelPoint } from "./geometry.js";
+import { bidirectedPath, labelPoint, routeLabelPoint, routePath } from "./geometry.js";
 
 const edgeKey = (e) => `${e.source}\u0000${e.target}`;
 const biKey = (e) => `${e.a}\u0000${e.b}`;
 
-function placePath(g, path, label, a, b, curved) {
+function placePath(g, path, label, [lx, ly]) {
   g.select("path.cm-edge").attr("d", path);
   g.select("path.cm-edge-hit").attr("d", path);
-  if (label) {
-    const [lx, ly] = labelPoint(a, b, curved);
-    g.select("text.cm-edge-label").attr("x", lx).attr("y", ly);
-  }
+  if (label) g.select("text.cm-edge-label").attr("x", lx).attr("y", ly);
+}
+
+/** The route's inner points if both ends are still where the route was made for. */
+function liveRoute(item, a, b) {
+  const at = item.at;
+  if (!item.d.route?.length || !at) return null;
+  return at[0] === a.x && at[1] === a.y && at[2] === b.x && at[3] === b.y ? item.d.route : null;
 }
 
 /** Redraw one edge group (`item` from `incident`) where its nodes are now (`pos`). */
@@ -24,8 +31,12 @@ export function placeEdge(item, pos, radius) {
   const a = pos.get(bi ? d.a : d.source);
   const b = pos.get(bi ? d.b : d.target);
   if (!a || !b) return;
-  const path = bi ? bidirectedPath(a, b, radius) : edgePath(a, b, radius);
-  placePath(g, path, d.label, a, b, bi);
+  if (bi) {
+    placePath(g, bidirectedPath(a, b, radius), d.label, labelPoint(a, b, true));
+    return;
+  }
+  const route = liveRoute(item, a, b);
+  placePath(g, routePath(a, route, b, radius), d.label, routeLabelPoint(a, route, b));
 }
 
 function enterEdge(enter) {
@@ -54,7 +65,9 @@ const classes = (base, cls, selected) =>
 export function drawEdges(edgesG, data, ctx) {
   const { selection: sel, classify, marker } = ctx;
   const register = (kind, g, d, a, b) => {
-    const item = { kind, g, d };
+    const pa = ctx.pos.get(a);
+    const pb = ctx.pos.get(b);
+    const item = { kind, g, d, at: pa && pb ? [pa.x, pa.y, pb.x, pb.y] : null };
     ctx.addIncident(a, item);
     ctx.addIncident(b, item);
     placeEdge(item, ctx.pos, ctx.radius);

@@ -21,13 +21,19 @@ function enterNode(enter) {
   return g;
 }
 
-/** Rewrite a node's name only when it changed (re-creating tspans is the costly part). */
-function setName(el, text, label, fontSize) {
-  if (el.__cmLabel === label) return;
-  el.__cmLabel = label;
+/** Rewrite a node's name only when it changed (re-creating tspans is the costly part).
+ *  The lines are the ones Python wrapped (`d.lines`, the same as the static SVG's); a
+ *  shortened name gets its full text as a <title> (shown on hover). */
+function setName(el, text, d, fontSize) {
+  const lines = d.lines ?? String(d.label).split("\n");
+  const key = `${fontSize}\u0000${d.label}\u0000${lines.join("\n")}`;
+  if (el.__cmLabel === key) return;
+  el.__cmLabel = key;
   text.selectAll("tspan").remove();
+  text.selectAll("title").remove();
   text.attr("font-size", fontSize);
-  for (const line of textLines(label, fontSize)) {
+  if (d.short) text.append("title").text(d.label);
+  for (const line of textLines(lines, fontSize)) {
     text.append("tspan").attr("x", 0).attr("y", line.y).attr("dy", "0.35em").text(line.text);
   }
 }
@@ -75,7 +81,7 @@ export function drawNodes(nodesG, nodes, ctx) {
       g.select("circle.cm-halo").attr("r", radius + STYLE.node.ringGap + STYLE.node.ringWidth + 2);
       g.select("circle.cm-circle").attr("r", radius).attr("fill", color);
       g.select("circle.cm-ring").attr("r", radius + STYLE.node.ringGap);
-      setName(this, g.select("text.cm-label"), d.label, fontSize);
+      setName(this, g.select("text.cm-label"), d, fontSize);
       setBadge(g, d.role, radius);
     });
 }

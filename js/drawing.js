@@ -144,6 +144,6 @@ export function createDrawing(
     position: (id) => pos.get(id),
     nodes: () => nodes.map((n) => ({ ...n, ...pos.get(n.id) })),
     /** Points the view must include (fit, export): the nodes and the fit marks' glyphs. */
-    extent: () => [...nodes.map((n) => pos.get(n.id) ?? n), ...marks.points()],
+    extent: () => [...nodes.map((n) => ({ w: n.w, ...(pos.get(n.id) ?? n) })), ...marks.points()],
   };
 }

@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { markShape } from "./fitmarks.js";
-import { bidirectedPath, edgeEndpoints, edgePath, labelPoint, textLines } from "./geometry.js";
+import {
+  bidirectedPath,
+  edgeEndpoints,
+  edgePath,
+  labelPoint,
+  routeLabelPoint,
+  routePath,
+  textLines,
+} from "./geometry.js";
 import { bounds } from "./layout.js";
 
 test("arrow ends exactly on the target circle's edge", () => {
@@ -64,4 +72,25 @@ test("the live geometry is the static SVG's (geometry-cases.json)", () => {
   for (const c of CASES.bounds) {
     assert.ok(near(bounds(c.nodes.map(point), c.r), c.out), JSON.stringify(c));
   }
+});
+
+test("routed edges and their labels are drawn as the static SVG draws them", () => {
+  for (const c of CASES.routePath) {
+    assert.equal(routePath(point(c.a), c.inner, point(c.b), c.r), c.d);
+  }
+  for (const c of CASES.routeLabelPoint) {
+    assert.ok(near(routeLabelPoint(point(c.a), c.inner, point(c.b)), c.out), JSON.stringify(c));
+  }
+  for (const c of CASES.boundsNamed) {
+    const nodes = c.nodes.map(([x, y, w]) => ({ x, y, w }));
+    assert.ok(near(bounds(nodes, c.r), c.out), JSON.stringify(c));
+  }
+});
+
+test("a node's name is drawn in the lines Python wrapped", () => {
+  const lines = textLines(["Maternal smoking", "during pregnancy"], 10);
+  assert.deepEqual(
+    lines.map((l) => l.text),
+    ["Maternal smoking", "during pregnancy"],
+  );
 });

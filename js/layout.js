@@ -4,22 +4,24 @@
 
 import { STYLE } from "./style.js";
 
-/** [minX, minY, maxX, maxY] around the node circles, with room for names. */
+/** [minX, minY, maxX, maxY] around the node circles, with room for names: at least
+ *  STYLE.bounds.padX beyond a circle, or half the name's width (`w`, from Python). */
 export function bounds(nodes, r) {
   if (!nodes.length) return [0, 0, 200, 100];
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
   let y1 = -Infinity;
+  const minPad = r + STYLE.bounds.padX;
   for (const n of nodes) {
-    if (n.x < x0) x0 = n.x;
+    const pad = Math.max(minPad, (n.w || 0) / 2);
+    if (n.x - pad < x0) x0 = n.x - pad;
     if (n.y < y0) y0 = n.y;
-    if (n.x > x1) x1 = n.x;
+    if (n.x + pad > x1) x1 = n.x + pad;
     if (n.y > y1) y1 = n.y;
   }
-  const padX = r + STYLE.bounds.padX; // names are often wider than the circle
   const padY = STYLE.bounds.padY;
-  return [x0 - padX, y0 - r - padY, x1 + padX, y1 + r + padY];
+  return [x0, y0 - r - padY, x1, y1 + r + padY];
 }
 
 /** The {k, x, y} zoom transform that shows the whole box inside width x height below

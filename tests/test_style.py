@@ -24,6 +24,8 @@ from causal_magic.svg import (
     edge_endpoints,
     fit_mark_shape,
     render_svg,
+    route_label_point,
+    route_path,
 )
 from causal_magic.widget import DagWidget
 
@@ -116,4 +118,20 @@ def test_fit_marks_match_the_shared_cases(case):
 @pytest.mark.parametrize("case", CASES["bounds"])
 def test_bounds_match_the_shared_cases(case):
     nodes = [{"x": x, "y": y} for x, y in case["nodes"]]
+    assert bounds(nodes, case["r"]) == pytest.approx(case["out"])
+
+
+@pytest.mark.parametrize("case", CASES["routePath"])
+def test_routed_edges_match_the_shared_cases(case):
+    assert route_path(case["a"], case["inner"], case["b"], case["r"]) == case["d"]
+
+
+@pytest.mark.parametrize("case", CASES["routeLabelPoint"])
+def test_routed_edge_labels_match_the_shared_cases(case):
+    assert route_label_point(case["a"], case["inner"], case["b"]) == pytest.approx(case["out"])
+
+
+@pytest.mark.parametrize("case", CASES["boundsNamed"])
+def test_bounds_with_name_widths_match_the_shared_cases(case):
+    nodes = [{"x": x, "y": y, "w": w} for x, y, w in case["nodes"]]
     assert bounds(nodes, case["r"]) == pytest.approx(case["out"])

@@ -133,3 +133,55 @@ def test_tikz_escapes_names_and_draws_bidirected_edges_bent():
     assert r"{Gear\_1}" in tex and r"{Sound \& 100\%}" in tex and r"{Signal\\Proc}" in tex
     assert "[dashed]" in tex and "<->, dashed, bend left" in tex
     assert tex.count("\\draw[->]") == 1
+
+
+# -- issue 12 §2: the static SVG draws the widget's positions and routes -------------------
+
+
+def test_the_static_svg_bends_each_edge_along_the_widgets_route():
+    import random
+    import re
+
+    from causal_magic.svg import route_path
+    from causal_magic.widget import DagWidget
+
+    rng = random.Random(4)
+    G = nx.DiGraph()
+    G.add_edges_from(
+        (f"V{a}", f"V{b}") for a in range(30) for b in range(a + 1, 30) if rng.random() < 0.1
+    )
+    w = DagWidget(G)
+    at = {n["id"]: (n["x"], n["y"]) for n in w.nodes}
+    svg = w.to_svg()
+    routed = 0
+    for e in w.edges:
+        d = route_path(at[e["source"]], e.get("route", []), at[e["target"]], w.radius)
+        pattern = (
+            f'<path d="{re.escape(d)}"[^>]*data-source="{e["source"]}" data-target="{e["target"]}"'
+        )
+        assert re.search(pattern, svg), e
+        routed += bool(e.get("route"))
+    assert routed > 0, "some edges of a 30-node graph are routed"
+    w.close()
+
+
+def test_a_shortened_name_shows_whole_on_hover_and_wrapped_names_are_drawn_in_lines():
+    from causal_magic.widget import DagWidget
+
+    long = "a_variable_name_far_too_long_to_draw_whole_in_a_node_label"
+    G = nx.DiGraph([("Maternal smoking during pregnancy", long)])
+    w = DagWidget(G)
+    svg = w.to_svg()
+    assert f"<title>{long}</title>" in svg
+    assert ">Maternal smoking </tspan>" in svg and ">during pregnancy</tspan>" in svg
+    node = next(n for n in w.nodes if n["id"] == long)
+    assert node["short"] and node["label"] == long and node["lines"][0].endswith("\u2026")
+    w.close()
+
+
+def test_an_escaped_name_stays_text_when_wrapped():
+    from causal_magic.widget import DagWidget
+
+    G = nx.DiGraph([("<b>bold</b> & a very long name with <script> in it", "Y")])
+    svg = DagWidget(G).to_svg()
+    assert "<script>" not in svg and "<b>" not in svg and "&lt;script&gt;" in svg
