@@ -168,8 +168,7 @@ def _treatment(x: str, s: pd.Series, terms: tuple[Term, ...]) -> tuple[np.ndarra
         levels = sorted(levels)
     except TypeError:
         levels = sorted(levels, key=str)
-    index = {lv: i for i, lv in enumerate(levels)}
-    codes = np.array([index[v] for v in s.to_numpy()])
+    codes = pd.Index(levels).get_indexer(s.to_numpy())  # a hash look-up, vectorised
     arms = [match_value(x, t.interventions[0][1], tuple(levels), value_kind(s)) for t in terms]
     return codes, levels, arms
 
