@@ -509,9 +509,10 @@ class CausalMagics(Magics):
         "--bootstrap",
         metavar="N",
         type=_resamples,
-        default=1000,
+        default=None,
         action=_Once,
-        help=f"bootstrap resamples (default 1000; 10 to {MAX_RESAMPLES:,})",
+        help=f"bootstrap resamples (default 1000; 10 to {MAX_RESAMPLES:,}); with --method "
+        "ipw/aipw a bootstrap interval instead of the influence function's",
     )
     @argument(
         "--seed",

@@ -181,7 +181,7 @@ class DoOptions:
     dag: str | None = None
     adjust: tuple[str, ...] | None = None
     ci: float | None = None
-    bootstrap: int = 1000
+    bootstrap: int | None = None  # None: not asked for (1000 where a bootstrap is the default)
     seed: int | None = None
     positivity: str = "error"
     bounds: bool = False

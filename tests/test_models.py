@@ -108,6 +108,52 @@ def test_aipw_is_right_with_a_wrong_propensity_and_a_right_outcome_model():
     assert _within(r, 2.0), (r.value, r.ci)
 
 
+@pytest.mark.parametrize("method", ["ipw", "aipw"])
+def test_an_explicit_bootstrap_replaces_the_influence_function_interval_and_says_so(method):
+    df = _confounded(3000, 31)
+    plain = do(ATE, df, dag=G, method=method, seed=1)
+    assert plain.bootstrap == 0 and plain.models.interval == "influence function (no resampling)"
+    r = do(ATE, df, dag=G, method=method, bootstrap=80, ci=0.9, seed=1)
+    assert r.value == plain.value  # the estimate is the same; only its uncertainty is resampled
+    assert r.bootstrap == 80 and r.ci_level == 0.9
+    assert r.models.interval == "row bootstrap, 80 resamples (models refitted)"
+    assert r.se != plain.se and r.ci != plain.ci
+    # oracle: the estimator's spread over 40 fresh data sets from the same model
+    spread = np.std(
+        [do(ATE, _confounded(3000, 500 + i), dag=G, method=method).value for i in range(40)],
+        ddof=1,
+    )
+    assert 0.7 < r.se / spread < 1.4, (r.se, spread)
+    if method == "ipw":  # the influence function treats the fitted propensity as known:
+        assert plain.se > 1.5 * spread  # conservative here, which the bootstrap is not
+    assert r.ci[0] < 2.0 < r.ci[1]
+    assert "row bootstrap, 80 resamples" in "\n".join(_card_lines(r))
+    again = do(ATE, df, dag=G, method=method, bootstrap=80, ci=0.9, seed=1)
+    assert again.ci == r.ci  # the seed fixes the resamples
+    other = do(ATE, df, dag=G, method=method, bootstrap=80, ci=0.9, seed=2)
+    assert other.ci != r.ci
+
+
+def test_a_bootstrapped_aipw_contrast_reports_no_per_arm_influence_se():
+    df = _confounded(1500, 32)
+    r = do(ATE, df, dag=G, method="aipw", folds=2, bootstrap=30)
+    assert r.bootstrap == 30 and all(p.se is None for p in r.parts)
+    single = do("E[Y | do(X=1)]", df, dag=G, method="aipw", folds=2, bootstrap=30)
+    assert single.bootstrap == 30 and single.ci[0] < single.value < single.ci[1]
+
+
+@pytest.mark.parametrize("resamples", [0, 3, -5, 2.5])
+def test_a_bootstrap_of_too_few_resamples_is_refused_for_model_methods(resamples):
+    with pytest.raises(ValueError, match="bootstrap needs at least 10 resamples"):
+        do(ATE, _confounded(300, 33), dag=G, method="aipw", bootstrap=resamples)
+
+
+def _card_lines(r) -> list[str]:
+    from causal_magic.cards.models_section import models_text
+
+    return models_text(r)
+
+
 def test_aipw_interval_covers_the_truth_at_its_level_over_200_data_sets():
     hits = 0
     runs = 200
@@ -371,6 +417,10 @@ def test_do_magic_passes_method_models_folds_and_trim(ip):
     assert any(n.startswith("trimmed at 0.01") for n in r.models.notes)
     r = ip.run_line_magic("do", f"{ATE} --data df --method gformula --ci 0.9 --bootstrap 20")
     assert r.method == "gformula" and r.ci_level == 0.9 and r.bootstrap == 20
+    r = ip.run_line_magic("do", f"{ATE} --data df --method aipw --folds 2")
+    assert r.bootstrap == 0 and r.models.interval.startswith("influence function")
+    r = ip.run_line_magic("do", f"{ATE} --data df --method ipw --bootstrap 20")
+    assert r.bootstrap == 20 and r.models.interval.startswith("row bootstrap, 20 resamples")
     with pytest.raises(UsageError, match="no propensity model named 'nope'"):
         ip.run_line_magic("do", f"{ATE} --data df --propensity-model nope")
     with pytest.raises(UsageError, match="--folds"):

@@ -167,7 +167,7 @@ def test_magic_line_defaults():
         None,
         None,
         None,
-        1000,
+        None,
         None,
     )
 

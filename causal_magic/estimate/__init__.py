@@ -53,7 +53,7 @@ from ..backends import CountTable, count_table
 from ..graph import check_dag
 from ..hints import near_match
 from ..query import Query, parse_query
-from .bootstrap import add_interval, check_interval_options
+from .bootstrap import DEFAULT_RESAMPLES, add_interval, check_interval_options
 from .bounded import bounded_result, bounds_instead, with_extras
 from .compute import Calc
 from .modelled import ModelOptions, check_options, choose_method, model_do
@@ -101,7 +101,7 @@ def do(
     dag: nx.DiGraph | None = None,
     adjust: Iterable[str] | None = None,
     ci: float | None = None,
-    bootstrap: int = 1000,
+    bootstrap: int | None = None,
     seed: int | None = None,
     dag_name: str | None = None,
     positivity: str = "error",
@@ -122,7 +122,9 @@ def do(
     data : a pandas / polars / pyarrow / DuckDB / Dask / PySpark table.
     dag : the causal graph; nodes map to columns by name, other nodes are unobserved.
     adjust : force this adjustment set (checked against ``dag`` if given, with a warning).
-    ci : level of a bootstrap interval, e.g. ``0.95``; ``bootstrap`` resamples, ``seed``.
+    ci : level of a bootstrap interval, e.g. ``0.95``; ``bootstrap`` resamples (default
+        1000; given explicitly with ipw/aipw, a bootstrap interval instead of the
+        influence function's), ``seed``.
     dag_name : how the card names the graph.
     positivity : ``"error"`` (default) refuses strata without treated rows;
         ``"drop"`` leaves them out and says so loudly.
@@ -168,8 +170,9 @@ def do(
     shown_name = graph_name if G is not None else None
     result, calcs, table = _strata(q, data, plans, positivity, shown_name, warnings)
     if ci is not None:
-        check_interval_options(ci, bootstrap)
-        add_interval(result, calcs, table, ci, bootstrap, seed, q.op)
+        resamples = DEFAULT_RESAMPLES if bootstrap is None else bootstrap
+        check_interval_options(ci, resamples)
+        add_interval(result, calcs, table, ci, resamples, seed, q.op)
     again = partial(do, data=data, dag=G, adjust=adjust_t, ci=ci, bootstrap=bootstrap, seed=seed)
     return with_extras(result, bounds, sensitivity, q, table, partial(again, positivity=positivity))
 
@@ -201,7 +204,8 @@ def _model_options(q: Query, plans: list[Plan], data: object, args: dict) -> Mod
         args["trim"],
         args["ci"],
         args["seed"],
-        args["bootstrap"],
+        DEFAULT_RESAMPLES if args["bootstrap"] is None else args["bootstrap"],
+        boot_asked=args["bootstrap"] is not None,
     )
     o.grid = args["grid"]
     check_options(o)

@@ -20,6 +20,10 @@ from .result import DoResult
 __all__ = ["add_interval", "resample"]
 
 
+#: Resamples when ``bootstrap`` is not given (strata and gformula intervals).
+DEFAULT_RESAMPLES = 1000
+
+
 def resample(
     calcs: list[Calc], table: CountTable, B: int, seed: int | None, op: str | None
 ) -> tuple[np.ndarray, int]:

@@ -4,9 +4,10 @@ Why a module of its own: the strata path counts; this path fits.  It takes the
 same plans (the graph's adjustment set) and returns the same
 :class:`~causal_magic.estimate.result.DoResult`, with the model-based fields
 filled: ``se``, ``ci`` (influence function for ipw/aipw, a row bootstrap for
-gformula), ``diagnostics`` and ``models`` (what the card says about the
-method).  The models are in :mod:`~causal_magic.estimate.models`, the
-estimators in :mod:`~causal_magic.estimate.aipw`, the diagnostics in
+gformula, or for ipw/aipw too when ``bootstrap`` is given), ``diagnostics``
+and ``models`` (what the card says about the method).  The models are in
+:mod:`~causal_magic.estimate.models`, the estimators in
+:mod:`~causal_magic.estimate.aipw`, the diagnostics in
 :mod:`~causal_magic.estimate.diagnostics`.
 
 ``method="auto"`` keeps today's answer whenever it can: strata when every
@@ -51,6 +52,8 @@ class ModelOptions:
     bootstrap: int = 200
     why: str = ""
     grid: int | None = None
+    #: ``bootstrap`` was given explicitly: ipw/aipw then resample too (default: influence function)
+    boot_asked: bool = False
 
 
 def check_options(o: ModelOptions) -> None:
@@ -61,6 +64,8 @@ def check_options(o: ModelOptions) -> None:
         raise ValueError(f"folds is a whole number >= 1, got {o.folds!r}")
     if o.grid is not None and not (isinstance(o.grid, int) and 2 <= o.grid <= MAX_GRID):
         raise ValueError(f"grid is a whole number of points from 2 to {MAX_GRID}, got {o.grid!r}")
+    if not isinstance(o.bootstrap, int) or o.bootstrap < 10:
+        raise ValueError(f"bootstrap needs at least 10 resamples, got {o.bootstrap!r}")
     if o.trim is not None and not 0 <= o.trim < 0.5:
         raise ValueError(f"trim is a propensity cut-off in [0, 0.5), e.g. 0.01; got {o.trim!r}")
     check_user_model(o.outcome_model, "outcome", ("fit", "predict"))
@@ -163,8 +168,7 @@ def _treatment(x: str, s: pd.Series, terms: tuple[Term, ...]) -> tuple[np.ndarra
         levels = sorted(levels)
     except TypeError:
         levels = sorted(levels, key=str)
-    index = {lv: i for i, lv in enumerate(levels)}
-    codes = np.array([index[v] for v in s.to_numpy()])
+    codes = pd.Index(levels).get_indexer(s.to_numpy())  # a hash look-up, vectorised
     arms = [match_value(x, t.interventions[0][1], tuple(levels), value_kind(s)) for t in terms]
     return codes, levels, arms
 
@@ -316,8 +320,8 @@ def _result(q, plans, parts, naive, o, info, diag, warnings, graph_name, n, drop
             else (naive[0] / naive[1] if naive[1] else float("nan"))
         )
     se = est.standard_error(infl)
-    boot = method == "gformula" and o.ci is not None
-    if method == "gformula":  # its influence function ignores the fit: the bootstrap's, or none
+    boot = o.ci is not None and (method == "gformula" or o.boot_asked)
+    if boot or method == "gformula":  # gformula's influence function ignores the fit
         se = _bootstrap_se(q, specs, design, o, info) if boot else float("nan")
     ci = None if o.ci is None or not np.isfinite(se) else interval(value, se, o.ci)
     info.interval = (
@@ -346,7 +350,7 @@ def _result(q, plans, parts, naive, o, info, diag, warnings, graph_name, n, drop
                     n,
                     dropped,
                     graph_name,
-                    est.standard_error(infl_t) if method != "gformula" else None,
+                    est.standard_error(infl_t) if not boot and method != "gformula" else None,
                     t,
                 )
             )
@@ -389,6 +393,11 @@ def _plain(query, value, naive, method, plan, n, dropped, graph_name, se, term) 
 
 
 def _bootstrap_se(q, specs, design, o: ModelOptions, info) -> float:
+    """The row bootstrap's standard error: every model (and every fold) refitted per resample.
+
+    The default for gformula; for ipw/aipw only when ``bootstrap`` was asked for.  A
+    trimmed sample is resampled as it is (the overlap population is not re-trimmed).
+    """
     from dataclasses import replace
 
     rng = np.random.default_rng(o.seed)
@@ -406,7 +415,7 @@ def _bootstrap_se(q, specs, design, o: ModelOptions, info) -> float:
         try:
             got = [
                 est.estimate_arm(
-                    "gformula",
+                    o.method,
                     s.arms[0],
                     s2 := replace(s, x=s.x[idx], y=s.y[idx]),
                     est.nuisances(d, s2),
