@@ -647,7 +647,11 @@ def side_by_side(svgs: Sequence[str], gap: int = 12) -> str:
         sizes.append((w, h))
     total = sum(w for w, _ in sizes) + gap * max(0, len(svgs) - 1)
     tallest = max((h for _, h in sizes), default=0)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{total:.0f}" height="{tallest:.0f}">']
+    # a viewBox, so a row wider than the output area scales down instead of being cut off
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{total:.0f}" height="{tallest:.0f}" '
+        f'viewBox="0 0 {total:.0f} {tallest:.0f}" style="max-width:100%;height:auto">'
+    ]
     x = 0.0
     for s, (w, _h) in zip(svgs, sizes, strict=True):
         inner = s.replace('xmlns="http://www.w3.org/2000/svg" ', "", 1)

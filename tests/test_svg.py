@@ -119,6 +119,13 @@ def test_side_by_side_is_one_well_formed_svg():
     assert len(inner) == 2 and float(inner[1].get("x")) > 0
 
 
+def test_a_row_wider_than_the_page_scales_down_instead_of_being_cut():
+    a = render_svg(drawing_data(nx.DiGraph([("A", "B")]), {"A": (0, 0), "B": (0, 100)}))
+    root = ET.fromstring(side_by_side([a, a, a, a]))
+    assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
+    assert "max-width:100%" in root.get("style")
+
+
 def test_explicit_size_is_used():
     root = draw(nx.DiGraph([("A", "B")]), width=330, height=320)
     assert (root.get("width"), root.get("height")) == ("330", "320")

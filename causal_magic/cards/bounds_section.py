@@ -123,7 +123,7 @@ def bounds_html(r) -> str:
         out.append(f'<div class="cm-why"><b>not identified</b> — why: {_e(r.reason)}</div>')
         out.append(
             f'<div><span class="cm-interval cm-num">{_e(interval_text(info))}</span>'
-            f'<span class="cm-label">{_e(how)}</span></div>'
+            f'<span class="cmc-label">{_e(how)}</span></div>'
         )
         out.append(_svg(info, r.op))
         if info.naive is not None:
