@@ -328,12 +328,8 @@ class CausalMagics(Magics):
                 graph,
                 name=name,
                 title=_one_title(args.title),
-                width=args.width,
-                height=args.height,
-                layout=args.layout,
-                readonly=args.readonly,
+                **_drawing_options(args),
                 source=cell,
-                present=args.present,
             )
         )
         return None
@@ -386,11 +382,7 @@ class CausalMagics(Magics):
                 *graphs,
                 names=list(args.names),
                 title=titles if len(titles) > 1 else _one_title(titles),
-                width=args.width,
-                height=args.height,
-                layout=args.layout,
-                readonly=args.readonly,
-                present=args.present,
+                **_drawing_options(args),
             )
         )
         return None
@@ -413,11 +405,7 @@ class CausalMagics(Magics):
             graphs[0],
             name=args.names[0],
             title=_one_title(args.title),
-            width=args.width,
-            height=args.height,
-            layout=args.layout,
-            readonly=args.readonly,
-            present=args.present,
+            **_drawing_options(args),
         )
         w.explain(a, b, given)  # the panel lists the paths; open ones are highlighted
         display(w)
@@ -458,10 +446,7 @@ class CausalMagics(Magics):
                     graphs[0],
                     name=args.names[0],
                     title=_one_title(args.title),
-                    width=args.width,
-                    height=args.height,
-                    layout=args.layout,
-                    readonly=args.readonly,
+                    **_drawing_options(args),
                 ).show_fit(result)
             )
         return result
@@ -769,6 +754,17 @@ def _chosen_writers(args) -> list:
 
     chosen = [(args.dsl, to_dsl), (args.dagitty, to_dagitty), (args.dot, to_dot)]
     return [writer for wanted, writer in chosen if wanted]
+
+
+def _drawing_options(args) -> dict:
+    """The options every drawing the %dag magics show takes from the line."""
+    return {
+        "width": args.width,
+        "height": args.height,
+        "layout": args.layout,
+        "readonly": args.readonly,
+        "present": args.present,
+    }
 
 
 def _show(*graphs, **kwargs):

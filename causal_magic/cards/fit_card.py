@@ -13,58 +13,23 @@ light and dark text; the two status colours have a dark-theme pair), ``cm-``/``c
 prefixed classes scoped to the card's root (none shared with the widget's), no
 script, every user string escaped.  The card only reads the result's fields
 and methods (the sentences are written in :mod:`causal_magic.fit.result`), so
-it imports nothing from the fit package, not even for type checking: the
-results import the card, never the other way round.  What it reads is
-spelled out as two protocols, :class:`FitLike` and :class:`ComparisonLike`.
+it imports nothing from the fit package at run time (the types only for type
+checking): the results import the card, never the other way round.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 from ..style import INDEP_SIGN, plain_indep
 from .caps import MAX_ITEMS, MAX_ROWS, clip, more_html, more_text
 
-__all__ = ["ComparisonLike", "FitLike", "render_compare_html", "render_fit_html"]
+if TYPE_CHECKING:
+    from ..fit.result import Comparison, FitResult
 
-
-class FitLike(Protocol):
-    """What the check_fit card reads (:class:`causal_magic.fit.FitResult` has it all)."""
-
-    table: Any  # pandas.DataFrame with the columns of causal_magic.fit.COLUMNS
-    notes: list[str]
-    alpha: float
-    latent: list[str]
-    n_rows: int | None
-    engine: str | None
-    graph_name: str | None
-
-    @property
-    def fits(self) -> bool | None: ...
-    @property
-    def correction_name(self) -> str: ...
-    def summary(self) -> str: ...
-    def readings(self) -> list[str]: ...
-
-
-class ComparisonLike(Protocol):
-    """What the compare card reads (:class:`causal_magic.fit.Comparison` has it all)."""
-
-    names: tuple[str, str]
-    table: Any  # pandas.DataFrame: the test columns plus "implied_by"
-    shared: list[str]
-    not_comparable: list[str]
-    equivalent: bool | None
-    equivalence: str
-    verdict: str
-    notes: list[str]
-    alpha: float
-    has_data: bool
-    implied_counts: tuple[int, int]
-
-    def readings(self) -> list[str]: ...
+__all__ = ["render_compare_html", "render_fit_html"]
 
 
 _CSS = """
@@ -203,7 +168,7 @@ def _list(items: list[str], cls: str, title: str) -> str:
     return f'<div class="{cls}" role="note"><b>{_e(title)}</b><ul>{lis}</ul></div>'
 
 
-def render_fit_html(r: FitLike) -> str:
+def render_fit_html(r: FitResult) -> str:
     """The check_fit card as self-contained HTML (inline CSS, no script)."""
     name = f" {r.graph_name}" if r.graph_name else ""
     out = [f'<div class="cm-fit-card"><style>{_CSS}</style>']
@@ -232,7 +197,7 @@ def render_fit_html(r: FitLike) -> str:
     return "".join(out)
 
 
-def render_compare_html(c: ComparisonLike) -> str:
+def render_compare_html(c: Comparison) -> str:
     """The compare card as self-contained HTML (inline CSS, no script)."""
     a, b = c.names
     out = [f'<div class="cm-fit-card"><style>{_CSS}</style>']
