@@ -23,33 +23,6 @@ export function edgeClassifier(overlay) {
   };
 }
 
-const fmt = (names) => (names.length ? `{${names.join(", ")}}` : "{} (the empty set)");
-
-/** The overlay panel's lines, or [] when there is no treatment/outcome pair. */
-export function panelLines(overlay) {
-  if (!overlay || !overlay.treatment || !overlay.outcome) return [];
-  const x = overlay.treatment.join(", ");
-  const y = overlay.outcome.join(", ");
-  const lines = [`Effect of ${x} on ${y}`];
-  if (overlay.error) {
-    lines.push(`Overlay unavailable: ${overlay.error}`);
-    return lines;
-  }
-  if (overlay.minimal === null || overlay.minimal === undefined) {
-    lines.push("No adjustment set exists: no set of observed variables blocks every biasing path.");
-  } else if (overlay.minimal.length === 0) {
-    lines.push("No adjustment needed: the empty set is a valid adjustment set.");
-  } else {
-    lines.push(`Minimal adjustment set: ${fmt(overlay.minimal)}`);
-  }
-  const sets = overlay.sets ?? [];
-  if (sets.length > 1) {
-    lines.push(`Valid adjustment sets (first ${sets.length}): ${sets.map(fmt).join("; ")}`);
-  }
-  // What the line styles mean is the legend's job (legend.js), under the drawing.
-  return lines;
-}
-
 /** Node ids to mark as "in the adjustment set". */
 export function setMembers(overlay) {
   return new Set(overlay?.minimal ?? []);

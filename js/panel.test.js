@@ -142,3 +142,15 @@ test("a graph too large for live implications says where to get them", () => {
   const imp = panelSections({ ...overlay, panel: p }, {}).find((s) => s.key === "implications");
   assert.match(imp.items[0].text, /Not listed live for 500 nodes: cm.implied_independencies/);
 });
+
+test("the panel tells 'no set exists' apart from 'the empty set is valid'", () => {
+  const adjustment = { items: [[]], total: 1, more: false, in_use: 0, forced: [] };
+  const panel = { ...overlay.panel, adjustment };
+  const texts = (minimal) =>
+    panelSections({ ...overlay, minimal, panel }, {})[0]
+      .items.map((i) => i.text)
+      .join("\n");
+  assert.match(texts([]), /\{\} \(no adjustment needed\)/);
+  assert.doesNotMatch(texts([]), /No adjustment set exists/);
+  assert.match(texts(null), /No adjustment set exists/);
+});
