@@ -7,6 +7,7 @@ nothing).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 
@@ -35,3 +36,34 @@ def missing(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)")
     pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def offline_page(chromium: str, path, viewport: tuple[int, int]):
+    """A Chromium page showing the file ``path`` with every network request refused.
+
+    Yields ``(page, blocked)``: ``blocked`` lists the URLs the page tried to load, so a
+    test can assert that a saved output needs nothing from the network.
+    """
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+
+    def only_files(route):
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+            ctx.route("**/*", only_files)
+            page = ctx.new_page()
+            page.goto(path.as_uri(), wait_until="load")
+            yield page, blocked
+        finally:
+            browser.close()

@@ -411,40 +411,20 @@ def test_card_interval_is_drawn_to_scale_offline_in_chromium(tmp_path, players, 
 
 
 def _measure_card(chromium: str, page) -> dict:
-    from playwright.sync_api import sync_playwright
+    from tests.chromium import offline_page
 
-    from tests.chromium import CHROMIUM_ARGS
+    with offline_page(chromium, page, (900, 700)) as (p, blocked):
 
-    blocked: list[str] = []
+        def box(selector: str) -> dict:
+            return p.locator(selector).first.bounding_box()
 
-    def only_files(route):
-        url = route.request.url
-        if url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            ctx = browser.new_context(viewport={"width": 900, "height": 700})
-            ctx.route("**/*", only_files)
-            p = ctx.new_page()
-            p.goto(page.as_uri(), wait_until="load")
-
-            def box(selector: str) -> dict:
-                return p.locator(selector).first.bounding_box()
-
-            return {
-                "axis": box(".cm-bounds svg line"),
-                "bar": box(".cm-bounds-bar"),
-                "naive": box(".cm-bounds-naive"),
-                "narrow_visible": p.get_by_text("What would narrow it").is_visible(),
-                "blocked": blocked,
-            }
-        finally:
-            browser.close()
+        return {
+            "axis": box(".cm-bounds svg line"),
+            "bar": box(".cm-bounds-bar"),
+            "naive": box(".cm-bounds-naive"),
+            "narrow_visible": p.get_by_text("What would narrow it").is_visible(),
+            "blocked": blocked,
+        }
 
 
 @pytest.mark.parametrize("engine", ["polars", "pyarrow", "duckdb"])

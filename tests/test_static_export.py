@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chromium import CHROMIUM_ARGS, find_chromium, missing
+from tests.chromium import find_chromium, missing, offline_page
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_CSV = REPO / "examples" / "player_data.csv"
@@ -153,42 +153,24 @@ def test_exported_graph_is_visible_offline_in_chromium(export):
 
 
 def _check_offline(chromium: str, html: Path, with_do: bool) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    blocked: list[str] = []
-
-    def only_files(route):
-        url = route.request.url
-        if url.startswith(("file:", "data:", "blob:")):
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            ctx = browser.new_context(viewport={"width": 1200, "height": 900})
-            ctx.route("**/*", only_files)
-            page = ctx.new_page()
-            page.goto(html.as_uri(), wait_until="load")
-            # One <svg> that shows all three names, laid out with a real size.
-            box = page.evaluate(
-                """names => {
-                  for (const svg of document.querySelectorAll('svg')) {
-                    const t = svg.textContent;
-                    if (!names.every(n => t.includes(n))) continue;
-                    const r = svg.getBoundingClientRect();
-                    if (r.width > 50 && r.height > 50) return {w: r.width, h: r.height};
-                  }
-                  return null;
-                }""",
-                list(NAMES),
-            )
-            assert box, f"no visible <svg> with all node names offline (blocked: {blocked[:5]})"
-            for name in NAMES:
-                expect(page.locator("svg text", has_text=name).first).to_be_visible()
-            if with_do:
-                expect(page.get_by_text("0.357").first).to_be_visible()
-        finally:
-            browser.close()
+    with offline_page(chromium, html, (1200, 900)) as (page, blocked):
+        # One <svg> that shows all three names, laid out with a real size.
+        box = page.evaluate(
+            """names => {
+              for (const svg of document.querySelectorAll('svg')) {
+                const t = svg.textContent;
+                if (!names.every(n => t.includes(n))) continue;
+                const r = svg.getBoundingClientRect();
+                if (r.width > 50 && r.height > 50) return {w: r.width, h: r.height};
+              }
+              return null;
+            }""",
+            list(NAMES),
+        )
+        assert box, f"no visible <svg> with all node names offline (blocked: {blocked[:5]})"
+        for name in NAMES:
+            expect(page.locator("svg text", has_text=name).first).to_be_visible()
+        if with_do:
+            expect(page.get_by_text("0.357").first).to_be_visible()
