@@ -326,9 +326,11 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
         s = self.scale
         previous = {n: (x / s, y / s) for n, (x, y) in self._px.items() if n in G}
         plan = _layout.plan(G, layout=self.layout_kind, previous=previous)
-        earlier = (self._px, getattr(self, "_routes", {}))  # unmoved edges keep their route
+        # what this view drew before: unmoved edges keep their route (and are not re-checked)
+        earlier = (self._px, getattr(self, "_routes", {}), getattr(self, "_drawn", frozenset()))
         self._px, routes = _layout.in_pixels(G, plan, s, earlier=earlier)
         self._routes = routes
+        self._drawn = frozenset(_layout.drawn_edges(G))
         data = drawing_data(G, self._px, routes)
         fp = sync.fingerprint(G)
         dirty = fp != self._cell_fp

@@ -119,6 +119,16 @@ export function panelSections(overlay, explore) {
   out.push(adjustmentSection(p.adjustment, overlay.minimal));
   if (p.beyond) out.push(beyondSection(p.beyond));
   if (p.instruments.length) out.push(instrumentSection(p.instruments));
+  else if (p.instruments_skipped) {
+    const text =
+      `Not listed live for ${p.instruments_skipped} nodes: ` +
+      "cm.instrumental_variables(G, X, Y) lists them.";
+    out.push({
+      key: "instruments",
+      title: "Instrumental variables",
+      items: [{ text, kind: "none" }],
+    });
+  }
   out.push(implicationSection(p.implications));
   return out;
 }

@@ -154,3 +154,10 @@ test("the panel tells 'no set exists' apart from 'the empty set is valid'", () =
   assert.doesNotMatch(texts([]), /No adjustment set exists/);
   assert.match(texts(null), /No adjustment set exists/);
 });
+
+test("a graph too large for live instruments says how to get them", () => {
+  const panel = { ...overlay.panel, instruments: [], instruments_skipped: 5000 };
+  const secs = panelSections({ ...overlay, panel }, {});
+  const iv = secs.find((s) => s.key === "instruments");
+  assert.match(iv.items[0].text, /Not listed live for 5000 nodes/);
+});

@@ -324,31 +324,62 @@ def drawn_edges(G: nx.DiGraph) -> list[tuple[Hashable, Hashable]]:
     return [(u, v) for u, v in G.edges if u in visible and v in visible and u != v]
 
 
+#: Above this many edges no edge is checked for passing under a node (about 0.5 ms an
+#: edge): a drawing that size is an overview, and it must appear in about a second.
+MAX_CHECKED_EDGES = 5000
+
+Earlier = tuple[
+    Mapping[Hashable, Pos], Mapping[tuple[Hashable, Hashable], list[Pos]], "set | frozenset"
+]
+
+
 def in_pixels(
     G: nx.DiGraph,
     layout_plan: Plan,
     scale: float,
     radius: float = NODE_RADIUS,
-    earlier: tuple[Mapping[Hashable, Pos], Mapping[tuple[Hashable, Hashable], list[Pos]]]
-    | None = None,
+    earlier: Earlier | None = None,
 ) -> tuple[dict[Hashable, Pos], dict[tuple[Hashable, Hashable], list[Pos]]]:
     """The plan in pixels, with every edge routed clear of the nodes it does not touch.
 
-    ``earlier`` is what a view drew before (node px, routes): an edge whose two ends have
-    not moved keeps its route, so dragging one node does not reshape unrelated edges.
+    ``earlier`` is what a view drew before: node px, routes, and the edges it drew.  An
+    edge it drew whose two ends have not moved keeps its route, so dragging one node does
+    not reshape unrelated edges; and such an edge is checked again only if a moved node now
+    lies near it -- a drag on a 20,000-edge graph re-routes a handful of edges, not all.
     """
     pos = {n: (x * scale, y * scale) for n, (x, y) in layout_plan.pos.items()}
     given = {k: [(x * scale, y * scale) for x, y in pts] for k, pts in layout_plan.routes.items()}
-    if earlier is not None:
-        old_pos, old_routes = earlier
+    edges = drawn_edges(G)
+    if len(edges) > MAX_CHECKED_EDGES:  # past reading anyway: the layout's lanes only
+        return pos, {e: given[e] for e in edges if e in given}
+    if earlier is None:
+        return pos, clear_routes(pos, edges, given, radius)
+    old_pos, old_routes, old_edges = earlier
 
-        def still(n: Hashable) -> bool:
-            return n in pos and n in old_pos and math.dist(pos[n], old_pos[n]) < 0.5
+    def still(n: Hashable) -> bool:
+        return n in pos and n in old_pos and math.dist(pos[n], old_pos[n]) < 0.5
 
-        for (u, v), pts in old_routes.items():
-            if (u, v) not in given and still(u) and still(v):
-                given[(u, v)] = list(pts)
-    return pos, clear_routes(pos, drawn_edges(G), given, radius)
+    moved = [pos[n] for n in pos if not still(n)]
+    recheck, kept = [], {}
+    for u, v in edges:
+        pts = old_routes.get((u, v), [])
+        if (u, v) in given or (u, v) not in old_edges or not (still(u) and still(v)):
+            recheck.append((u, v))
+        elif moved and _near(moved, [pos[u], *pts, pos[v]], 2.5 * radius):
+            given[(u, v)] = list(pts)
+            recheck.append((u, v))
+        elif pts:
+            kept[(u, v)] = list(pts)
+    routes = clear_routes(pos, recheck, given, radius)
+    routes.update(kept)
+    return pos, routes
+
+
+def _near(points: Sequence[Pos], line: Sequence[Pos], margin: float) -> bool:
+    """Whether any of ``points`` lies in the box of the polyline ``line`` grown by ``margin``."""
+    xs, ys = [p[0] for p in line], [p[1] for p in line]
+    x0, x1, y0, y1 = min(xs) - margin, max(xs) + margin, min(ys) - margin, max(ys) + margin
+    return any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points)
 
 
 def carry_positions(old: nx.DiGraph, new: nx.DiGraph, shown: Sequence[Mapping] = ()) -> int:
