@@ -43,3 +43,18 @@ def ip():
     shell.run_line_magic("unload_ext", "causal_magic")
     for name in set(shell.user_ns) - before:
         del shell.user_ns[name]
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """What display() / update_display() publish (the static copies and their updates)."""
+    import IPython.display
+
+    out: list[tuple[str, dict, dict]] = []
+    monkeypatch.setattr(
+        IPython.display, "display", lambda data, **kw: out.append(("display", data, kw))
+    )
+    monkeypatch.setattr(
+        IPython.display, "update_display", lambda data, **kw: out.append(("update", data, kw))
+    )
+    return out

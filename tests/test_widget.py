@@ -565,21 +565,6 @@ def test_show_refuses_a_wrong_number_of_titles():
 # -- static fallback output ----------------------------------------------------------------
 
 
-@pytest.fixture
-def published(monkeypatch):
-    """Capture what display() / update_display() publish."""
-    import IPython.display
-
-    out: list[tuple[str, dict, dict]] = []
-    monkeypatch.setattr(
-        IPython.display, "display", lambda data, **kw: out.append(("display", data, kw))
-    )
-    monkeypatch.setattr(
-        IPython.display, "update_display", lambda data, **kw: out.append(("update", data, kw))
-    )
-    return out
-
-
 def test_display_publishes_a_static_svg_output_then_the_widget(published):
     w = DagWidget(gas(), name="G")
     w._ipython_display_()

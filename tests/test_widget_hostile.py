@@ -275,21 +275,6 @@ def test_bidirected_clash_is_the_same_rule_in_add_bidirected():
 # -- item 11: bounded outputs ----------------------------------------------------------------
 
 
-@pytest.fixture
-def published(monkeypatch):
-    """What display() / update_display() publish."""
-    import IPython.display
-
-    out: list[tuple[str, dict, dict]] = []
-    monkeypatch.setattr(
-        IPython.display, "display", lambda data, **kw: out.append(("display", data, kw))
-    )
-    monkeypatch.setattr(
-        IPython.display, "update_display", lambda data, **kw: out.append(("update", data, kw))
-    )
-    return out
-
-
 def chain(n: int) -> nx.DiGraph:
     G = nx.DiGraph()
     G.add_nodes_from(f"v{i}" for i in range(n))
