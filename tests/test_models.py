@@ -437,13 +437,6 @@ def test_do_magic_passes_method_models_folds_and_trim(ip):
     assert len(r.curve) == 5
 
 
-def test_dask_tables_are_refused_for_model_methods_with_a_clear_message():
-    dd = pytest.importorskip("dask.dataframe")
-    table = dd.from_pandas(_confounded(300, 21), npartitions=2)
-    with pytest.raises(TypeError, match="do not run on dask tables yet"):
-        do(ATE, table, dag=G, method="aipw")
-
-
 def test_a_three_level_treatment_uses_a_multinomial_propensity():
     rng = np.random.default_rng(3)
     n = 6000

@@ -32,6 +32,9 @@ Python objects already, as in pandas and pyarrow) and the functions
 * ``local_frame(data, cols) -> pandas.DataFrame`` if ``IN_MEMORY``, else
   ``moments(data, keys, nums, pairs) -> (small frame, rows before dropping)``;
 
+and, for an engine that keeps its rows and should run the model-based
+``%do`` methods, ``map_partitions(data, cols, fn) -> list`` (``fn(frame,
+index)`` on each partition as pandas, results brought back);
 then add one line to :data:`ENGINES` (the engine's top-level module, this
 module's name, the engine's name in messages).
 
@@ -65,6 +68,7 @@ __all__ = [
     "engine_of",
     "in_memory",
     "local_frame",
+    "map_partitions",
     "moments",
     "rows_frame",
     "schema_kind",
@@ -191,14 +195,14 @@ def rows_frame(data: object, cols: list[str]) -> pd.DataFrame:
 
     pandas and pyarrow hold their rows already; polars and DuckDB are local
     engines whose selected columns are brought over once.  Dask and PySpark
-    keep their rows on purpose: they are refused here with a message.
+    keep their rows on purpose: they are refused here with a message (the
+    model-based methods read them with :func:`map_partitions` instead).
     """
     name = engine_of(data)
     if name in ("dask", "pyspark"):
         raise TypeError(
-            f"the model-based methods (gformula, ipw, aipw) do not run on {name} tables yet: "
-            "they would collect every row. Use --method strata (categorical adjusters), "
-            "or bring a sample to pandas"
+            f"rows_frame would collect every row of a {ENGINES[name][1]} table; "
+            "read it partition by partition with map_partitions()"
         )
     if name == "polars":
         out = data.select(cols)
@@ -208,6 +212,22 @@ def rows_frame(data: object, cols: list[str]) -> pd.DataFrame:
 
         return data.project(", ".join(_quote(c) for c in cols)).df()
     return local_frame(data, cols)
+
+
+def map_partitions(data: object, cols: list[str], fn) -> list:
+    """``fn(frame, index)`` on each partition of ``cols`` where the rows live; the results.
+
+    For the model-based ``%do`` methods on Dask and PySpark: ``fn`` turns one
+    partition (a pandas DataFrame) into small sums, and only those come back.
+    A table held in Python (pandas, pyarrow, polars, DuckDB) is one partition,
+    index 0.  ``fn`` must not depend on anything but its arguments (it may run
+    in another process).
+    """
+    engine = _engine(data)
+    _check_columns(data, cols)
+    if hasattr(engine, "map_partitions"):
+        return engine.map_partitions(data, cols, fn)
+    return [fn(rows_frame(data, cols), 0)]
 
 
 def moments(

@@ -80,3 +80,15 @@ def moments(
     else:
         out = frame.sum().compute().to_frame().T
     return out, n_all, n_ok, infs
+
+
+def map_partitions(ddf, cols: list[str], fn) -> list:
+    """``fn(frame, index)`` on every partition of ``cols``; only its results come back.
+
+    Each partition is a pandas DataFrame in the worker that holds it; ``index``
+    is its position in ``ddf.to_delayed()``, stable for a given DataFrame.
+    """
+    import dask
+
+    parts = ddf[cols].to_delayed()
+    return list(dask.compute(*[dask.delayed(fn)(p, i) for i, p in enumerate(parts)]))

@@ -89,3 +89,44 @@ def moments(
     rows = grouped.agg(*aggs).collect()
     names = keys + ["n"] + [f"s{i}" for i in x] + [f"q{i}_{j}" for i, j in pairs]
     return pd.DataFrame.from_records([tuple(r) for r in rows], columns=names), n_all, n_ok, infs
+
+
+def map_partitions(sdf, cols: list[str], fn) -> list:
+    """``fn(frame, index)`` on every partition of ``cols``; only its results come back.
+
+    ``mapInPandas`` hands each task its partition as Arrow batches; they are
+    joined into one pandas frame, and ``fn``'s result travels back pickled in
+    one row per partition.  ``index`` is Spark's partition id, stable for a
+    given DataFrame.
+    """
+    import pickle
+
+    def run(batches):
+        from pyspark import TaskContext
+
+        frames = list(batches)
+        frame = pd.concat(frames, ignore_index=True) if frames else None
+        index = TaskContext.get().partitionId()
+        if frame is None:
+            return
+        yield pd.DataFrame({"part": [index], "payload": [pickle.dumps(fn(frame, index))]})
+
+    job = sdf.select(*[f"`{c}`" for c in cols]).mapInPandas(run, schema="part long, payload binary")
+    try:
+        rows = job.collect()
+    except Exception as err:  # the worker's Python is not this kernel's
+        if "ModuleNotFoundError" not in str(err) and "PYTHON_VERSION_MISMATCH" not in str(err):
+            raise
+        import sys
+
+        raise ValueError(
+            "Spark's Python workers cannot run causal_magic (they use another Python: "
+            f"{_last_line(str(err))}). Start the Spark session with PYSPARK_PYTHON (or the "
+            f"setting spark.pyspark.python) set to this kernel's Python, {sys.executable}"
+        ) from None
+    return [pickle.loads(r["payload"]) for r in sorted(rows, key=lambda r: r["part"])]
+
+
+def _last_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return lines[-1][:200] if lines else "no message"

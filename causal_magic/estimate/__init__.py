@@ -56,7 +56,8 @@ from ..query import Query, parse_query
 from .bootstrap import DEFAULT_RESAMPLES, add_interval, check_interval_options
 from .bounded import bounded_result, bounds_instead, with_extras
 from .compute import Calc
-from .modelled import ModelOptions, check_options, choose_method, model_do
+from .modelled import ModelOptions, check_options, choose_method, in_memory_rows, model_do
+from .partitioned.estimate import model_do_partitioned
 from .plan import Plan, plan_term
 from .result import (
     DataError,
@@ -126,14 +127,12 @@ def do(
         1000; given explicitly with ipw/aipw, a bootstrap interval instead of the
         influence function's), ``seed``.
     dag_name : how the card names the graph.
-    positivity : ``"error"`` (default) refuses strata without treated rows;
-        ``"drop"`` leaves them out and says so loudly.
-    bounds : ``None``: bounds (``result.bounds``, ``value`` None) when not identified;
-        ``True``: also when identified (they collapse to it); ``False``: refuse instead.
+    positivity : ``"error"`` refuses strata without treated rows; ``"drop"`` says it drops them.
+    bounds : ``None``: ``result.bounds`` when not identified; ``True``: always; ``False``: refuse.
     sensitivity : the E-value of a ratio or difference (``result.sensitivity``).
     method, outcome_model, propensity_model, folds, trim, grid : the model-based methods
-        (``"auto"``, ``"strata"``, ``"gformula"``, ``"ipw"``, ``"aipw"``): see
-        :mod:`~causal_magic.estimate.modelled` and, for a user's model, ``models``.
+        (``"auto"``, ``"strata"``, ``"gformula"``, ``"ipw"``, ``"aipw"``): see ``modelled``,
+        ``models``, and ``partitioned`` (Dask / PySpark: sums per partition, no rows collected).
 
     Raises
     ------
@@ -166,7 +165,8 @@ def do(
     mo = _model_options(q, plans, data, locals())
     if mo.method != "strata":
         warnings += _strata_only(mo.method, bounds, sensitivity, positivity)
-        return model_do(q, data, plans, mo, graph_name if G is not None else None, warnings)
+        run = model_do if in_memory_rows(data) else model_do_partitioned
+        return run(q, data, plans, mo, graph_name if G is not None else None, warnings)
     shown_name = graph_name if G is not None else None
     result, calcs, table = _strata(q, data, plans, positivity, shown_name, warnings)
     if ci is not None:

@@ -29,6 +29,7 @@ from ..query import Query, Term, format_value
 from . import aipw as est
 from .diagnostics import diagnose
 from .models import check_user_model, is_categorical, make_design, outcome_vector, value_kind
+from .partitioned.rows import column_scan
 from .plan import Plan
 from .result import DataError, DoResult, ModelInfo
 from .validate import MAX_FLOAT_LEVELS, match_value
@@ -76,13 +77,17 @@ def _is_event_op(t: Term) -> bool:
     return getattr(t, "outcome_op", "=") != "="
 
 
+def in_memory_rows(data: object) -> bool:
+    """False for the engines whose rows stay put (Dask, PySpark): read by partition sums."""
+    return engine_of(data) not in ("dask", "pyspark")
+
+
 def _continuous(data: object, col: str, kinds: tuple = ("float", "int")) -> bool:
     """A number with more distinct values than the strata rule allows (of ``kinds``)."""
-    if schema_kind(data, col) not in kinds or engine_of(data) in (
-        "dask",
-        "pyspark",
-    ):
+    if schema_kind(data, col) not in kinds:
         return False
+    if not in_memory_rows(data):
+        return not column_scan(data, col).categorical()
     s = rows_frame(data, [col])[col]
     return not is_categorical(s.dropna(), MAX_FLOAT_LEVELS)
 
@@ -143,22 +148,33 @@ def _frame(data: object, cols: list[str], warnings: list[str]) -> tuple[pd.DataF
         np.isinf(frame[nums].to_numpy(float)).any(axis=1) & ok if nums else np.zeros(len(ok), bool)
     )
     dropped = int((~ok).sum() + inf.sum())
-    if (~ok).any():
-        warnings.append(
-            f"{int((~ok).sum()):,} rows with a missing value in {', '.join(bad)} were left out "
-            f"({int((ok & ~inf).sum()):,} rows used)"
-        )
-    if inf.any():
-        where = [c for c in nums if np.isinf(frame[c].to_numpy(float)).any()]
-        warnings.append(
-            f"{int(inf.sum()):,} rows with an infinite value (±inf) in {', '.join(where)} were "
-            "left out: a model cannot use them"
-        )
+    where = [c for c in nums if np.isinf(frame[c].to_numpy(float)).any()] if inf.any() else []
+    warnings += left_out_warnings(
+        int((~ok).sum()), bad, int(inf.sum()), where, int((ok & ~inf).sum())
+    )
     if dropped:
         frame = frame[ok & ~inf].reset_index(drop=True)
     if len(frame) < 2:
         raise DataError(f"too few complete rows ({len(frame)}) in {', '.join(cols)} to fit models")
     return frame, dropped
+
+
+def left_out_warnings(
+    n_missing: int, missing_in: list[str], n_inf: int, inf_in: list[str], n_used: int
+) -> list[str]:
+    """What the rows left out of a model were, in words (never dropped silently)."""
+    out = []
+    if n_missing:
+        out.append(
+            f"{n_missing:,} rows with a missing value in {', '.join(missing_in)} were left out "
+            f"({n_used:,} rows used)"
+        )
+    if n_inf:
+        out.append(
+            f"{n_inf:,} rows with an infinite value (±inf) in {', '.join(inf_in)} were "
+            "left out: a model cannot use them"
+        )
+    return out
 
 
 def _treatment(x: str, s: pd.Series, terms: tuple[Term, ...]) -> tuple[np.ndarray, list, list[int]]:

@@ -174,16 +174,27 @@ def fit_linear(X, y, notes: list[str]) -> np.ndarray:
     if isinstance(X, list):
         A = sum(b.T @ b for b in X)
         c = sum(b.T @ yb for b, yb in zip(X, y, strict=True))
-        n = sum(len(b) for b in X)
-        if np.linalg.matrix_rank(A) < A.shape[0]:
-            notes.append("collinear adjusters: the outcome model used a small ridge penalty")
-            return _ridge_solve(A, c, n)
-        return np.linalg.solve(A, c)
+        return solve_normal(A, c, sum(len(b) for b in X), notes)
     coef, _, rank, _ = np.linalg.lstsq(X, y, rcond=None)
     if rank < X.shape[1]:
         notes.append("collinear adjusters: the outcome model used a small ridge penalty")
         return _ridge_solve(X.T @ X, X.T @ y, X.shape[0])
     return coef
+
+
+def solve_normal(A: np.ndarray, c: np.ndarray, n: int, notes: list[str]) -> np.ndarray:
+    """Least squares from XᵀX = ``A`` and Xᵀy = ``c`` over ``n`` rows (sums from anywhere)."""
+    if np.linalg.matrix_rank(A) < A.shape[0]:
+        notes.append("collinear adjusters: the outcome model used a small ridge penalty")
+        return _ridge_solve(A, c, n)
+    return np.linalg.solve(A, c)
+
+
+def ridge_penalty(p: int, n: int, ridge: float = RIDGE) -> np.ndarray:
+    """The ridge term added to XᵀWX: ``ridge * n`` on every coefficient but the intercept."""
+    pen = ridge * n * np.eye(p)
+    pen[0, 0] = 0.0
+    return pen
 
 
 def _ridge_solve(A: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:

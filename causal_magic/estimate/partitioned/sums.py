@@ -1,0 +1,269 @@
+"""The estimates, their influence functions and the diagnostics, as sums over partitions.
+
+Why a module of its own: once the models are fitted (:mod:`.fits`), every
+number of a model-based estimate is a mean over rows of something each row
+can compute alone -- given the fitted models and, for the influence
+function, the estimates themselves.  So two passes finish the job:
+
+* **pass A** (:func:`values`): per term, the sums behind the estimate
+  (g-formula Σμ̂, IPW Σw and Σwy, AIPW Σφ), the naive means, the sums the
+  interval's corrections need (below), and the diagnostics' sums (propensity
+  range, effective sample size, overlap histogram, balance before and after
+  weighting);
+* **pass B** (:func:`spread`): Σ IF² of each term and of the contrast or
+  ratio, so ``se = sqrt(Σ IF² / n) / sqrt(n)`` as in memory.
+
+The influence functions: AIPW's is ``φ - θ``.  IPW's accounts for the
+estimated propensity (M-estimation): with the binary logistic propensity
+(coefficients γ, design X), for arm ``a`` with ``A = 1[x = a]``, ``w = A / e_a``
+and ``c = s_a e₁(1 - e₁) / e_a²`` (``s_a`` = +1 for level 1, -1 for level 0),
+``IF = (w (y - θ) + (X·u)(x₁ - e₁)) / mean(w)``, ``u = -(Σ e₁(1-e₁)XXᵀ +
+penalty)⁻¹ Σ A (y - θ) c X``; for the saturated design (cell frequencies) the
+same correction is ``-(S_c / e_ac²)(A - e_ac) / n_c`` with ``S_c = Σ_cell A (y -
+θ)``; a multinomial propensity is taken as known (conservative, said).  The
+g-formula's accounts for the outcome model's fit (delta method):
+``IF = μ̂ - θ + (X·r) A (y - μ̂)`` with ``r = (Σ_A μ'XXᵀ + penalty)⁻¹ Σ μ' X``
+(``μ' = μ̂(1-μ̂)`` for a logistic model, 1 for least squares), and for cells
+``(n_c / n_ac) A (y - μ̂)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models import ridge_penalty
+from .fits import Blocks, Fits, Part
+
+__all__ = ["Term", "spread", "values"]
+
+#: Bins of the overlap plot over [0, 1] (as the in-memory diagnostics).
+BINS = 20
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of the query as the passes compute it: its outcome column and arm."""
+
+    outcome: int
+    arm: int
+
+
+def _add(a, b):
+    """Two partitions' sums added: dicts and lists by item, ("min"/"max", v) by min/max."""
+    if isinstance(a, dict):
+        return {k: _add(a[k], b[k]) for k in a}
+    if isinstance(a, tuple) and len(a) == 2 and a[0] in ("min", "max"):
+        f = np.minimum if a[0] == "min" else np.maximum
+        return (a[0], f(a[1], b[1]))
+    if isinstance(a, list):
+        return [_add(x, y) for x, y in zip(a, b, strict=True)]
+    return a + b
+
+
+def total(parts: list) -> dict:
+    out = parts[0]
+    for p in parts[1:]:
+        out = _add(out, p)
+    return out
+
+
+def values(map_parts, read, fits: Fits, method: str, terms, binary, a0, a1) -> dict:
+    """Pass A (see the module docstring): a dict of sums over every row."""
+    k = fits.k
+    need_mu = method in ("gformula", "aipw")
+
+    def one(frame, index):
+        part = read(frame, index)
+        e = fits.e(part)
+        mus = {
+            (t.outcome, t.arm): fits.mu(part, t.outcome, t.arm, binary[t.outcome])
+            for t in terms
+            if need_mu
+        }
+        out = {"term": [_term_sums(part, t, e, mus, method, fits) for t in terms]}
+        if method == "gformula":
+            out["delta"] = {key: _delta_sums(part, key, mu, fits) for key, mu in mus.items()}
+        if method == "ipw" and fits.models["e", 0].kind == "logit":
+            p1 = e[:, 1]
+            out["He"] = (part.X * (p1 * (1 - p1))[:, None]).T @ part.X
+        out["diag"] = _diag_sums(part, e, k, a0, a1)
+        return out
+
+    return total(map_parts(one))
+
+
+def _term_sums(part: Part, t: Term, e, mus, method, fits: Fits) -> dict:
+    y, A = part.Y[:, t.outcome], (part.x == t.arm).astype(float)
+    ea = e[:, t.arm]
+    out = {"zero_e": np.float64((~(ea > 0)).sum())}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(A > 0, A / ea, 0.0)
+    if method == "gformula":
+        out["sum"] = mus[t.outcome, t.arm].sum()
+    elif method == "aipw":
+        mu = mus[t.outcome, t.arm]
+        out["sum"] = (mu + w * (y - mu)).sum()
+    else:
+        out["w"], out["wy"] = w.sum(), (w * y).sum()
+        if fits.models["e", 0].kind == "logit":
+            p1 = e[:, 1]
+            sign = 1.0 if t.arm == 1 else -1.0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                c = np.where(A > 0, sign * p1 * (1 - p1) / ea**2, 0.0)
+            out["Gy"], out["G1"] = part.X.T @ (c * y), part.X.T @ c
+    return out
+
+
+def _delta_sums(part: Part, key, mu, fits: Fits) -> dict:
+    """Σ μ'X over every row and Σ_A μ'XXᵀ (the g-formula's delta method)."""
+    o, a = key
+    m = fits.models["mu", o, 0, a]
+    if m.kind == "cells":
+        return {}
+    d = mu * (1 - mu) if m.kind == "logit" else np.ones(len(mu))
+    at = part.x == a
+    Xa = part.X[at]
+    return {"D": part.X.T @ d, "H": (Xa * d[at][:, None]).T @ Xa}
+
+
+def _diag_sums(part: Part, e: np.ndarray, k: int, a0: int, a1: int | None) -> dict:
+    """Propensity range, weights, overlap histogram and balance sums (see diagnostics)."""
+    arms = {}
+    for a in range(k):
+        at = part.x == a
+        ea = e[at, a]
+        with np.errstate(divide="ignore"):
+            w = 1.0 / ea
+        finite = bool(np.isfinite(w).all())
+        arms[a] = {
+            "n": np.float64(at.sum()),
+            "lo": ("min", np.float64(ea.min() if len(ea) else np.inf)),
+            "hi": ("max", np.float64(ea.max() if len(ea) else -np.inf)),
+            "w": w.sum() if finite else 0.0,
+            "w2": (w**2).sum() if finite else 0.0,
+            "wmax": ("max", np.float64(w.max() if len(w) and finite else 0.0)),
+            "inf": np.float64(not finite),
+            "hist": np.histogram(e[at, a0], bins=BINS, range=(0, 1))[0].astype(float),
+        }
+    poor = ((e < 0.01) | (e > 0.99)).any(axis=1).sum()
+    A = part.x == a0
+    B = (part.x == a1) if a1 is not None else ~A
+    with np.errstate(divide="ignore"):
+        wa = 1.0 / e[A, a0]
+        wb = 1.0 / (e[B, a1] if a1 is not None else 1.0 - e[B, a0])
+    return {
+        "arms": arms,
+        "poor": np.float64(poor),
+        "A": _group(part.X[A], wa),
+        "B": _group(part.X[B], wb),
+    }
+
+
+def _group(X: np.ndarray, w: np.ndarray) -> dict:
+    finite = bool(np.isfinite(w).all())
+    w = w if finite else np.zeros(len(w))
+    return {
+        "n": np.float64(len(X)),
+        "s": X.sum(axis=0),
+        "s2": (X**2).sum(axis=0),
+        "w": w.sum(),
+        "ws": w @ X,
+        "ws2": w @ X**2,
+        "inf": np.float64(not finite),
+    }
+
+
+# -- pass B ------------------------------------------------------------------------------
+
+
+@dataclass
+class Correction:
+    """What a row needs to add the fit's share to its influence function."""
+
+    kind: str  # "none", "ipw-logit", "ipw-cells", "g-linear", "g-cells"
+    vec: np.ndarray | None = None  # u (ipw) or r (g-formula), per design column
+    cell: np.ndarray | None = None  # per-cell factors (cells)
+    scale: float = 1.0  # 1 / mean(w) for ipw
+
+
+def corrections(method, terms, thetas, sums, fits: Fits, b: Blocks, n: int) -> list[Correction]:
+    """Each term's correction for the estimated nuisance (see the module docstring)."""
+    out = []
+    for t, theta, s in zip(terms, thetas, sums["term"], strict=True):
+        if method == "aipw":
+            out.append(Correction("none"))
+        elif method == "ipw":
+            out.append(_ipw_correction(t, theta, s, sums, fits, b, n))
+        else:
+            out.append(_g_correction(t, sums, fits, b))
+    return out
+
+
+def _ipw_correction(t: Term, theta, s, sums, fits: Fits, b: Blocks, n: int) -> Correction:
+    m = fits.models["e", 0]
+    scale = n / s["w"]
+    if m.kind == "logit":
+        H = sums["He"] + (ridge_penalty(len(m.beta), m.n, m.ridge) if m.ridge else 0.0)
+        u = -np.linalg.solve(H, s["Gy"] - theta * s["G1"])
+        return Correction("ipw-logit", vec=u, scale=scale)
+    if m.kind == "cells":
+        ncell = b.ncell.sum(axis=0)  # (C, k)
+        S = b.ycell[t.outcome].sum(axis=0)[:, t.arm] - theta * ncell[:, t.arm]
+        e = m.beta[:, t.arm]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(ncell[:, t.arm] > 0, -S / e**2 / ncell.sum(axis=1), 0.0)
+        return Correction("ipw-cells", cell=factor, scale=scale)
+    return Correction("none", scale=scale)
+
+
+def _g_correction(t: Term, sums, fits: Fits, b: Blocks) -> Correction:
+    m = fits.models["mu", t.outcome, 0, t.arm]
+    if m.kind == "cells":
+        ncell = b.ncell.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = ncell.sum(axis=1) / ncell[:, t.arm]
+        return Correction("g-cells", cell=np.where(np.isfinite(factor), factor, 0.0))
+    d = sums["delta"][t.outcome, t.arm]
+    H = d["H"] + (ridge_penalty(len(m.beta), m.n, m.ridge) if m.ridge else 0.0)
+    return Correction("g-linear", vec=np.linalg.solve(H, d["D"]))
+
+
+def spread(map_parts, read, fits: Fits, method, terms, binary, thetas, corr, combine, op):
+    """Pass B: Σ IF² per term and of the combination (``combine(op, a, b, ia, ib)``)."""
+
+    def one(frame, index):
+        part = read(frame, index)
+        e = fits.e(part)
+        ifs = [
+            _influence(part, t, th, c, e, fits, method, binary)
+            for t, th, c in zip(terms, thetas, corr, strict=True)
+        ]
+        out = {"terms": np.array([float((v**2).sum()) for v in ifs])}
+        if len(ifs) == 2:
+            both = combine(op, thetas[0], thetas[1], ifs[0], ifs[1])[1]
+            out["both"] = np.float64((both**2).sum())
+        return out
+
+    return total(map_parts(one))
+
+
+def _influence(part: Part, t: Term, theta, c: Correction, e, fits: Fits, method, binary):
+    y, A = part.Y[:, t.outcome], (part.x == t.arm).astype(float)
+    mu = fits.mu(part, t.outcome, t.arm, binary[t.outcome]) if method != "ipw" else None
+    if method == "aipw":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w = np.where(A > 0, A / e[:, t.arm], 0.0)
+        return mu + w * (y - mu) - theta
+    if method == "gformula":
+        fit = (part.X @ c.vec) if c.kind == "g-linear" else c.cell[part.cell]
+        return mu - theta + fit * A * (y - mu)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(A > 0, A / e[:, t.arm], 0.0)
+    base = w * (y - theta)
+    if c.kind == "ipw-logit":
+        base = base + (part.X @ c.vec) * ((part.x == 1) - e[:, 1])
+    elif c.kind == "ipw-cells":
+        base = base + c.cell[part.cell] * (A - e[:, t.arm])
+    return base * c.scale
