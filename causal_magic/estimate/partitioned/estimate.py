@@ -108,6 +108,8 @@ def model_do_partitioned(
     method = o.method
     _check_plans(q, plans, method)
     _refuse(q, o, data)
+    if o.ci is None:  # the influence function gives it at no cost, gformula's too
+        o = replace(o, ci=0.95)
     x = plans[0].x[0]
     z = list(dict.fromkeys(c for p in plans for c in p.z))
     cols = list(dict.fromkeys([x, *z, q.left.outcome, *(t.outcome for t in q.terms)]))

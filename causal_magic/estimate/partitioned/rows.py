@@ -122,10 +122,7 @@ class Scan:
     n_inf: int  # complete rows with ±inf in a float column
     inf_in: list[str]
     columns: dict[str, ColumnScan]
-
-    @property
-    def n_used(self) -> int:
-        return self.n_all - self.n_missing - self.n_inf
+    n_used: int  # rows left after those and the reader's own filter (trimming)
 
 
 def _kind(s: pd.Series) -> str:
@@ -198,7 +195,9 @@ def scan(map_parts, reader: Reader) -> Scan:
             if cs.numeric:
                 cs.moments = Moments.of(s.to_numpy(float))
             cols[c] = cs
-        return Scan(len(frame), int((~ok).sum()), missing, int(inf.sum()), inf_in, cols)
+        return Scan(
+            len(frame), int((~ok).sum()), missing, int(inf.sum()), inf_in, cols, len(used)
+        )
 
     parts = map_parts(one)
     total = parts[0]
@@ -210,6 +209,7 @@ def scan(map_parts, reader: Reader) -> Scan:
             total.n_inf + p.n_inf,
             total.inf_in + [c for c in p.inf_in if c not in total.inf_in],
             {c: total.columns[c] + p.columns[c] for c in total.columns},
+            total.n_used + p.n_used,
         )
     order = {c: i for i, c in enumerate(reader.cols)}
     total.missing_in.sort(key=order.get)
