@@ -120,7 +120,12 @@ def test_dask_ci_matches_pandas_with_the_same_seed(dd):
 def spark():
     _need("pyspark")
     _need_java()
+    import sys
+
     from pyspark.sql import SparkSession
+
+    # the model-based methods run Python in Spark's workers: this interpreter's
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
     session = (
         SparkSession.builder.master("local[1]")
@@ -256,3 +261,148 @@ def test_dask_leaves_inf_out_and_does_not_overflow(dd):
 
 def test_spark_leaves_inf_out_and_does_not_overflow(spark):
     _check_hostile(lambda df: _to_spark(spark, df))
+
+
+# -- model-based methods: partition sums, no rows collected ---------------------------------
+
+
+def _modelled(n=4000, seed=7):
+    """Numeric Z1, Z2, an integer C with gaps, a text W with gaps; binary X and Y, numeric S."""
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(n, 2))
+    c = rng.integers(0, 3, n).astype(float)
+    w = rng.choice(["u", "v"], n).astype(object)
+    x = (rng.random(n) < 1 / (1 + np.exp(-(z @ [0.7, -0.4] + 0.3 * c)))).astype(int)
+    eta = -0.3 + 0.9 * x + z @ [0.5, 0.3] - 0.2 * c + 0.3 * (w == "v")
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+    s = 4.0 + 2.0 * x + z[:, 0] + rng.normal(size=n)
+    c[rng.random(n) < 0.02] = np.nan
+    w[rng.random(n) < 0.02] = None
+    df = pd.DataFrame({"Z1": z[:, 0], "Z2": z[:, 1], "C": c, "W": w, "X": x, "Y": y, "S": s})
+    adj = ["Z1", "Z2", "C", "W"]
+    G = nx.DiGraph([(a, "X") for a in adj] + [(a, "Y") for a in adj] + [("X", "Y")])
+    G.add_edges_from([("X", "S"), ("Z1", "S")])
+    return df, G
+
+
+MODEL_QUERIES = ["P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))", "E[S | do(X=1)]", "P(S > 6 | do(X=0))"]
+
+
+def _same_model(got, want, se: bool = True) -> None:
+    assert got.value == pytest.approx(want.value, rel=1e-8)
+    assert got.naive == pytest.approx(want.naive, rel=1e-12)
+    if se:
+        assert got.se == pytest.approx(want.se, rel=1e-8)
+    assert (got.n_used, got.n_dropped_missing) == (want.n_used, want.n_dropped_missing)
+    assert got.warnings == want.warnings and got.models.notes == want.models.notes
+    for a, ess in want.diagnostics["ess"].items():
+        assert got.diagnostics["ess"][a] == pytest.approx(ess, rel=1e-8)
+    pd.testing.assert_frame_equal(got.diagnostics["smd"], want.diagnostics["smd"], rtol=1e-7)
+    assert got.models.overlap == want.models.overlap
+    assert "partition by partition" in got.models.interval
+
+
+@pytest.mark.parametrize("method", ["ipw", "aipw"])
+@pytest.mark.parametrize("query", MODEL_QUERIES)
+def test_dask_model_methods_give_the_pandas_numbers_with_one_fold(dd, method, query):
+    df, G = _modelled()
+    ddf = dd.from_pandas(df, npartitions=4)
+    _same_model(
+        do(query, ddf, dag=G, method=method, folds=1), do(query, df, dag=G, method=method, folds=1)
+    )
+
+
+def test_dask_gformula_gives_the_pandas_estimate_and_a_delta_method_interval(dd):
+    df, G = _modelled()
+    query = MODEL_QUERIES[0]
+    got = do(query, dd.from_pandas(df, npartitions=3), dag=G, method="gformula")
+    want = do(query, df, dag=G, method="gformula", ci=0.95, bootstrap=400, seed=1)
+    _same_model(got, want, se=False)
+    assert "delta method" in got.models.interval and "bootstrap" in want.models.interval
+    assert got.se == pytest.approx(want.se, rel=0.15)  # the bootstrap's own noise: ~5%
+
+
+def test_dask_trimming_and_a_three_level_treatment_give_the_pandas_numbers(dd):
+    df, G = _modelled(6000, seed=8)
+    df["X"] = np.where(np.random.default_rng(8).random(len(df)) < 0.3, 2, df["X"])
+    ddf = dd.from_pandas(df, npartitions=3)
+    query = "P(Y=1 | do(X=2)) - P(Y=1 | do(X=0))"
+    kw = {"dag": G, "method": "aipw", "folds": 1, "trim": 0.05}
+    got, want = do(query, ddf, **kw), do(query, df, **kw)
+    _same_model(got, want)
+    assert got.diagnostics["trimmed_share"] == want.diagnostics["trimmed_share"] > 0
+
+
+def test_dask_cross_fitting_folds_are_fixed_by_the_seed_and_the_partitions(dd):
+    df, G = _modelled()
+    ddf = dd.from_pandas(df, npartitions=4)
+    query = MODEL_QUERIES[0]
+    first, again = do(query, ddf, dag=G, seed=3), do(query, ddf, dag=G, seed=3)
+    assert first.method == "aipw" and first.models.folds == 5
+    assert first.value == again.value and first.se == again.se
+    other = do(query, ddf, dag=G, seed=4)
+    assert other.value != first.value
+    pandas = do(query, df, dag=G, seed=3)
+    assert abs(first.value - pandas.value) < first.se  # other folds, the same estimate
+
+
+def test_dask_auto_chooses_aipw_for_a_numeric_confounder(dd):
+    df, G = _modelled()
+    r = do(MODEL_QUERIES[0], dd.from_pandas(df, npartitions=2), dag=G)
+    assert r.method == "aipw" and "Z1, Z2 are numeric" in r.models.why
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [
+        ({"method": "aipw", "bootstrap": 50}, "influence function"),
+        ({"method": "aipw", "outcome_model": object()}, "partition sums"),
+        ({"method": "gformula", "query": "E[S | do(Z1=0.5)]"}, "numeric treatment"),
+    ],
+)
+def test_dask_refuses_what_needs_every_row_in_one_process(dd, kw, match):
+    from causal_magic.estimate import DataError
+
+    df, G = _modelled(500)
+    G.add_edge("Z1", "Y")
+    query = kw.pop("query", MODEL_QUERIES[0])
+    if "outcome_model" in kw:
+        kw["outcome_model"] = _Fitter()
+    with pytest.raises(DataError, match=match):
+        do(query, dd.from_pandas(df, npartitions=2), dag=G, **kw)
+
+
+class _Fitter:
+    def fit(self, X, y):
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+
+def test_dask_model_estimate_in_the_magic_shows_its_card(dd, ip):
+    df, _ = _modelled(2000)
+    ip.user_ns["ddf"] = dd.from_pandas(df, npartitions=2)
+    ip.run_cell_magic("dag", "H", "Z1 -> X, Y; Z2 -> X, Y; X -> Y")
+    r = ip.run_line_magic("do", "P(Y=1 | do(X=1)) --data ddf --dag H --method ipw")
+    assert r.method == "ipw" and r.ci is not None
+    assert "partition by partition" in r._repr_html_()
+
+
+@pytest.mark.parametrize("method", ["ipw", "aipw"])
+def test_spark_model_methods_give_the_pandas_numbers_with_one_fold(spark, method):
+    df, G = _modelled(3000)
+    sdf = _to_spark(spark, df).repartition(3)
+    query = MODEL_QUERIES[0]
+    _same_model(
+        do(query, sdf, dag=G, method=method, folds=1), do(query, df, dag=G, method=method, folds=1)
+    )
+
+
+def test_spark_cross_fitting_is_fixed_by_the_seed(spark):
+    df, G = _modelled(3000)
+    sdf = _to_spark(spark, df)
+    a = do("E[S | do(X=1)]", sdf, dag=G, method="aipw", seed=2)
+    b = do("E[S | do(X=1)]", sdf, dag=G, method="aipw", seed=2)
+    assert a.value == b.value and a.models.folds == 5
+    assert abs(a.value - do("E[S | do(X=1)]", df, dag=G, method="aipw").value) < a.se
