@@ -258,3 +258,47 @@ def test_the_card_says_how_the_interval_was_made(by_partitions):
     z = NormalDist().inv_cdf(0.975)
     assert (hi - lo) / 2 == pytest.approx(z * r.se)
     assert [p.se for p in r.parts] == [pytest.approx(p.se) for p in r.parts]
+
+
+def _softmax(X, B) -> np.ndarray:
+    eta = np.column_stack([np.zeros(len(X)), X @ B])
+    e = np.exp(eta - eta.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("arm", [0, 2])
+def test_ipw_interval_with_three_levels_is_the_sandwich_of_the_multinomial_equations(
+    by_partitions, arm
+):
+    rng = np.random.default_rng(11)
+    n = 3000
+    z = rng.normal(size=(n, 2))
+    P = _softmax(z, np.array([[0.6, -0.3], [-0.4, 0.5]]))
+    x = (rng.random(n)[:, None] > P.cumsum(axis=1)).sum(axis=1)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-0.2 + 0.4 * x + z @ [0.7, 0.5])))).astype(int)
+    df = pd.DataFrame({"Z1": z[:, 0], "Z2": z[:, 1], "X": x, "Y": y})
+    X = np.column_stack([np.ones(n), (z - z.mean(axis=0)) / z.std(axis=0)])
+    Y = np.eye(3)[x][:, 1:]
+    A = (x == arm) * 1.0
+
+    def psi(t):
+        e = _softmax(X, t[:-1].reshape(2, 3).T)
+        score = np.hstack([X * (Y[:, j] - e[:, j + 1])[:, None] for j in range(2)])
+        return np.column_stack([score, A * (y - t[-1]) / e[:, arm]])
+
+    B = np.zeros((3, 2))
+    for _ in range(30):  # multinomial Newton, by hand
+        e = _softmax(X, B)
+        g = np.concatenate([X.T @ (Y[:, j] - e[:, j + 1]) for j in range(2)])
+        H = np.block(
+            [
+                [(X * (e[:, a + 1] * ((a == c) - e[:, c + 1]))[:, None]).T @ X for c in range(2)]
+                for a in range(2)
+            ]
+        )
+        B += np.linalg.solve(H, g).reshape(2, 3).T
+    e = _softmax(X, B)
+    v = float((A * y / e[:, arm]).sum() / (A / e[:, arm]).sum())
+    got = by_partitions(f"P(Y=1 | do(X={arm}))", df, dag=GN, method="ipw")
+    assert got.value == pytest.approx(v, rel=1e-9)
+    assert got.se == pytest.approx(_sandwich_se(psi, np.append(B.T.ravel(), v)), rel=1e-5)

@@ -340,7 +340,7 @@ def _result(q, plans, o, info, diag, warnings, graph_name, thetas, naive, sq, n,
         se = float(np.sqrt(sq["both"] / n / n))
         nv = naive[0] - naive[1] if q.op == "-" else (naive[0] / naive[1] if naive[1] else np.nan)
     ci = None if o.ci is None or not np.isfinite(se) else interval(value, se, o.ci)
-    info.interval = "" if not ci else _interval_words(method, setup)
+    info.interval = "" if not ci else _interval_words(method)
     shape = SimpleNamespace(
         need_mu=method in ("gformula", "aipw"),
         need_e=method in ("ipw", "aipw"),
@@ -366,16 +366,11 @@ def _result(q, plans, o, info, diag, warnings, graph_name, thetas, naive, sq, n,
     return r
 
 
-def _interval_words(method: str, setup: Setup) -> str:
+def _interval_words(method: str) -> str:
     where = "computed partition by partition"
     if method == "gformula":
         return (
             "influence function with the outcome fit's share (delta method), "
             f"{where}; no row bootstrap on a distributed table"
-        )
-    if method == "ipw" and len(setup.levels) > 2 and not setup.spec.saturated:
-        return (
-            f"influence function (no resampling), {where}; it takes the multinomial "
-            "propensity as known, so it is conservative"
         )
     return f"influence function (no resampling), {where}"

@@ -18,9 +18,11 @@ estimated propensity (M-estimation): with the binary logistic propensity
 (coefficients γ, design X), for arm ``a`` with ``A = 1[x = a]``, ``w = A / e_a``
 and ``c = s_a e₁(1 - e₁) / e_a²`` (``s_a`` = +1 for level 1, -1 for level 0),
 ``IF = (w (y - θ) + (X·u)(x₁ - e₁)) / mean(w)``, ``u = -(Σ e₁(1-e₁)XXᵀ +
-penalty)⁻¹ Σ A (y - θ) c X``; for the saturated design (cell frequencies) the
-same correction is ``-(S_c / e_ac²)(A - e_ac) / n_c`` with ``S_c = Σ_cell A (y -
-θ)``; a multinomial propensity is taken as known (conservative, said).  The
+penalty)⁻¹ Σ A (y - θ) c X``; a multinomial propensity the same with one
+``c_j = (δ_aj - e_j) / e_a`` and one score ``X (1[x = j] - e_j)`` per level
+``j ≥ 1`` (for two levels this is the binary formula); for the saturated
+design (cell frequencies) the correction is ``-(S_c / e_ac²)(A - e_ac) / n_c``
+with ``S_c = Σ_cell A (y - θ)``.  The
 g-formula's accounts for the outcome model's fit (delta method):
 ``IF = μ̂ - θ + (X·r) A (y - μ̂)`` with ``r = (Σ_A μ'XXᵀ + penalty)⁻¹ Σ μ' X``
 (``μ' = μ̂(1-μ̂)`` for a logistic model, 1 for least squares), and for cells
@@ -85,9 +87,8 @@ def values(map_parts, read, fits: Fits, method: str, terms, binary, a0, a1) -> d
         out = {"term": [_term_sums(part, t, e, mus, method, fits) for t in terms]}
         if method == "gformula":
             out["delta"] = {key: _delta_sums(part, key, mu, fits) for key, mu in mus.items()}
-        if method == "ipw" and fits.models["e", 0].kind == "logit":
-            p1 = e[:, 1]
-            out["He"] = (part.X * (p1 * (1 - p1))[:, None]).T @ part.X
+        if method == "ipw" and fits.models["e", 0].kind in ("logit", "mlogit"):
+            out["He"] = _propensity_information(part.X, e)
         out["diag"] = _diag_sums(part, e, k, a0, a1)
         return out
 
@@ -107,13 +108,25 @@ def _term_sums(part: Part, t: Term, e, mus, method, fits: Fits) -> dict:
         out["sum"] = (mu + w * (y - mu)).sum()
     else:
         out["w"], out["wy"] = w.sum(), (w * y).sum()
-        if fits.models["e", 0].kind == "logit":
-            p1 = e[:, 1]
-            sign = 1.0 if t.arm == 1 else -1.0
+        if fits.models["e", 0].kind in ("logit", "mlogit"):
+            # c_j = ∂ log e_a / ∂ η_j = δ_aj - e_j on the arm's rows, j = 1 .. k-1
+            delta = (np.arange(1, fits.k) == t.arm) * 1.0
+            c = np.where(A[:, None] > 0, delta[None, :] - e[:, 1:], 0.0)
             with np.errstate(divide="ignore", invalid="ignore"):
-                c = np.where(A > 0, sign * p1 * (1 - p1) / ea**2, 0.0)
-            out["Gy"], out["G1"] = part.X.T @ (c * y), part.X.T @ c
+                c = np.where(A[:, None] > 0, c / ea[:, None], 0.0)
+            out["Gy"], out["G1"] = (c * y[:, None]).T @ part.X, c.T @ part.X
     return out
+
+
+def _propensity_information(X: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Σ of the (multinomial) logistic information, blocks in level order 1 .. k-1."""
+    k, p = e.shape[1], X.shape[1]
+    H = np.empty(((k - 1) * p, (k - 1) * p))
+    for a in range(1, k):
+        for c in range(1, k):
+            w = e[:, a] * ((a == c) - e[:, c])
+            H[(a - 1) * p : a * p, (c - 1) * p : c * p] = (X * w[:, None]).T @ X
+    return H
 
 
 def _delta_sums(part: Part, key, mu, fits: Fits) -> dict:
@@ -204,10 +217,11 @@ def corrections(method, terms, thetas, sums, fits: Fits, b: Blocks, n: int) -> l
 def _ipw_correction(t: Term, theta, s, sums, fits: Fits, b: Blocks, n: int) -> Correction:
     m = fits.models["e", 0]
     scale = n / s["w"]
-    if m.kind == "logit":
-        H = sums["He"] + (ridge_penalty(len(m.beta), m.n, m.ridge) if m.ridge else 0.0)
-        u = -np.linalg.solve(H, s["Gy"] - theta * s["G1"])
-        return Correction("ipw-logit", vec=u, scale=scale)
+    if m.kind in ("logit", "mlogit"):
+        p = m.beta.shape[0]
+        pen = np.kron(np.eye(fits.k - 1), ridge_penalty(p, m.n, m.ridge)) if m.ridge else 0.0
+        u = -np.linalg.solve(sums["He"] + pen, (s["Gy"] - theta * s["G1"]).ravel())
+        return Correction("ipw-logit", vec=u.reshape(fits.k - 1, p), scale=scale)
     if m.kind == "cells":
         ncell = b.ncell.sum(axis=0)  # (C, k)
         S = b.ycell[t.outcome].sum(axis=0)[:, t.arm] - theta * ncell[:, t.arm]
@@ -262,8 +276,9 @@ def _influence(part: Part, t: Term, theta, c: Correction, e, fits: Fits, method,
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(A > 0, A / e[:, t.arm], 0.0)
     base = w * (y - theta)
-    if c.kind == "ipw-logit":
-        base = base + (part.X @ c.vec) * ((part.x == 1) - e[:, 1])
+    if c.kind == "ipw-logit":  # the propensity score's share: Σ_j (X·u_j)(1[x=j] - e_j)
+        levels = np.arange(1, fits.k)
+        base = base + ((part.X @ c.vec.T) * ((part.x[:, None] == levels) - e[:, 1:])).sum(axis=1)
     elif c.kind == "ipw-cells":
         base = base + c.cell[part.cell] * (A - e[:, t.arm])
     return base * c.scale
