@@ -357,7 +357,7 @@ def test_dask_auto_chooses_aipw_for_a_numeric_confounder(dd):
     [
         ({"method": "aipw", "bootstrap": 50}, "influence function"),
         ({"method": "aipw", "outcome_model": object()}, "partition sums"),
-        ({"method": "gformula", "query": "E[S | do(Z1=0.5)]"}, "numeric treatment"),
+        ({"method": "ipw", "query": "E[S | do(Z1=0.5)]"}, "numeric treatment"),
     ],
 )
 def test_dask_refuses_what_needs_every_row_in_one_process(dd, kw, match):
@@ -370,6 +370,21 @@ def test_dask_refuses_what_needs_every_row_in_one_process(dd, kw, match):
         kw["outcome_model"] = _Fitter()
     with pytest.raises(DataError, match=match):
         do(query, dd.from_pandas(df, npartitions=2), dag=G, **kw)
+
+
+def test_dask_numeric_treatment_gives_the_pandas_gformula_and_curve(dd):
+    rng = np.random.default_rng(4)
+    z = rng.normal(size=5000)
+    d = np.round(rng.gamma(2.0, 2.0, 5000) + z, 1)
+    df = pd.DataFrame({"Z": z, "D": d, "Y": 1 + np.sqrt(np.abs(d)) + z + rng.normal(size=5000)})
+    G = nx.DiGraph([("Z", "D"), ("Z", "Y"), ("D", "Y")])
+    ddf = dd.from_pandas(df, npartitions=4)
+    got, want = do("E[Y | do(D)]", ddf, dag=G, grid=8), do("E[Y | do(D)]", df, dag=G, grid=8)
+    cols = ["x", "value", "naive"]
+    pd.testing.assert_frame_equal(got.curve[cols], want.curve[cols], rtol=1e-9)
+    assert got.method == "gformula" and "delta method" in got.models.interval
+    one = do("E[Y | do(D=3)]", ddf, dag=G)
+    assert one.value == pytest.approx(do("E[Y | do(D=3)]", df, dag=G).value, rel=1e-9)
 
 
 class _Fitter:

@@ -82,6 +82,11 @@ def numeric_treatment(
         )
     if any(_is_curve(u) for u in q.terms) and q.right is not None:
         raise DataError("a dose-response curve E[Y | do(X)] stands alone, not in a contrast")
+    if o.trim:
+        warnings = [
+            *warnings,
+            f"trim weighs a discrete treatment's propensity: not used for {name}",
+        ]
     yv, _ = outcome_vector(t, frame[t.outcome])
     x = frame[name].to_numpy(dtype=float)
     notes: list[str] = list(design.notes)

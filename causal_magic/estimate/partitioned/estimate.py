@@ -45,6 +45,7 @@ from ..models import outcome_vector
 from ..plan import Plan
 from ..result import DataError, DoResult, ModelInfo, PositivityError
 from ..validate import match_value
+from .dose import numeric_treatment_partitioned
 from .fits import Part, blocks, fit_all
 from .rows import CAP, DesignSpec, Reader, Scan, design_spec, scan, structure
 from .sums import Term, corrections, spread, values
@@ -119,6 +120,12 @@ def model_do_partitioned(
     map_parts = partial(map_partitions, data, cols)
     setup = _setup(q, map_parts, reader, z, warnings)
     dropped = setup.scan.n_missing + setup.scan.n_inf
+    if not setup.levels:
+        if o.trim:
+            warnings.append(f"trim weighs a discrete treatment's propensity: not used for {x}")
+        return numeric_treatment_partitioned(
+            q, setup, map_parts, plans, o, graph_name, warnings, dropped
+        )
     info = ModelInfo(method, o.why, folds=K)
     trimmed = 0
     if o.trim:
@@ -163,13 +170,9 @@ def _setup(q: Query, map_parts, reader: Reader, z: list[str], warnings: list[str
     spec = structure(map_parts, reader, design_spec(s, z))
     x = reader.cols[0]
     xs = s.columns[x]
-    if not xs.categorical():
-        raise DataError(
-            f"{x} is a numeric treatment (more than {len(xs.values) or CAP} distinct values): "
-            "its g-formula and dose-response curve need the treatment's quantiles over every "
-            "row, which Dask and PySpark do not give exactly. Bin it (e.g. with pd.cut / "
-            "F.when), or bring a sample to pandas"
-        )
+    if not xs.categorical():  # a numeric treatment: the dose module takes it from here
+        fn, is01 = _outcome(q.left, s)
+        return Setup(reader, s, spec, (), [], [fn], [is01])
     if any(v.kind == "all" for t in q.terms for _, v in t.interventions):
         raise DataError(
             f"do({x}) with no value asks for a dose-response curve, which needs a numeric "

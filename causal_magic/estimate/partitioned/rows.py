@@ -66,20 +66,28 @@ class Moments:
     n: int = 0
     mean: float = 0.0
     m2: float = 0.0
+    lo: float = np.inf
+    hi: float = -np.inf
 
     @classmethod
     def of(cls, v: np.ndarray) -> Moments:
         if not len(v):
             return cls()
         m = float(v.mean())
-        return cls(len(v), m, float(((v - m) ** 2).sum()))
+        return cls(len(v), m, float(((v - m) ** 2).sum()), float(v.min()), float(v.max()))
 
     def __add__(self, o: Moments) -> Moments:
         n = self.n + o.n
         if not n:
             return Moments()
         d = o.mean - self.mean
-        return Moments(n, self.mean + d * o.n / n, self.m2 + o.m2 + d * d * self.n * o.n / n)
+        return Moments(
+            n,
+            self.mean + d * o.n / n,
+            self.m2 + o.m2 + d * d * self.n * o.n / n,
+            min(self.lo, o.lo),
+            max(self.hi, o.hi),
+        )
 
 
 @dataclass
@@ -195,9 +203,7 @@ def scan(map_parts, reader: Reader) -> Scan:
             if cs.numeric:
                 cs.moments = Moments.of(s.to_numpy(float))
             cols[c] = cs
-        return Scan(
-            len(frame), int((~ok).sum()), missing, int(inf.sum()), inf_in, cols, len(used)
-        )
+        return Scan(len(frame), int((~ok).sum()), missing, int(inf.sum()), inf_in, cols, len(used))
 
     parts = map_parts(one)
     total = parts[0]
