@@ -23,9 +23,10 @@ naive values, standard errors and diagnostics agree with pandas' to 1e-8
 cross-fitting folds come from the seed *and the partitioning* (see
 :mod:`.rows`); the g-formula's interval comes from its influence function
 with the outcome fit's share (delta method) instead of a row bootstrap, which
-would refit every model once per resample over the cluster; a user's own
-model object and a numeric treatment (dose-response) are refused with a
-message, since both need the rows in one process.
+would refit every model once per resample over the cluster; a numeric
+treatment (a dose, its curve) goes to :mod:`.dose`, which finds its quantiles
+exactly; a user's own model object is refused with a message, since fitting
+it needs the rows in one process.
 """
 
 from __future__ import annotations
