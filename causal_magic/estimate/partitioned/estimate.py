@@ -86,7 +86,7 @@ def _codes(v: np.ndarray, levels: tuple) -> np.ndarray:
     return pd.Index(levels).get_indexer(v)
 
 
-def _refuse(q: Query, o: ModelOptions, data) -> None:
+def _refuse(o: ModelOptions, data) -> None:
     name = engine_of(data)
     where = {"dask": "Dask", "pyspark": "PySpark"}.get(name, name)
     if o.outcome_model is not None or o.propensity_model is not None:
@@ -109,7 +109,7 @@ def model_do_partitioned(
     """The model-based estimate of ``q`` on a table whose rows stay in its engine."""
     method = o.method
     _check_plans(q, plans, method)
-    _refuse(q, o, data)
+    _refuse(o, data)
     if o.ci is None:  # the influence function gives it at no cost, gformula's too
         o = replace(o, ci=0.95)
     x = plans[0].x[0]
