@@ -4,7 +4,7 @@ Why a module of its own: the browser is untrusted input (docs/state-model.md §7
 message is checked here -- its type, the node ids it names, the numbers it carries (NaN,
 inf, 1e400 are refused), the new names (by the parser's own rule) -- before the graph the
 user holds is touched, and a refusal is a short, bounded text shown in the widget.  The
-eleven edit operations, undo/redo and the refusal of browser writes to traits live here as
+thirteen edit operations, undo/redo and the refusal of browser writes to traits live here as
 a mixin of :class:`causal_magic.widget.DagWidget`, which keeps the traits, the drawing and
 the display.
 """
@@ -33,6 +33,7 @@ from .graph import (
     shorten,
     visible_nodes,
 )
+from .layout.bends import carry, control_from_handle
 
 __all__ = ["ECHO", "MAX_COORD", "MAX_MESSAGE", "MAX_NAME", "EditHandling", "EditRefused"]
 
@@ -262,12 +263,54 @@ class EditHandling:
     def _op_move(self, content: dict) -> None:
         n = self._node(content)
         x, y = self._number(content, "x"), self._number(content, "y")
+        bent = _bent_edges(self._graph, n)
 
         def apply(G: nx.DiGraph) -> None:
             self._freeze_positions(G)
-            G.nodes[n]["pos"] = (round(x / self.scale, 3), round(y / self.scale, 3))
+            old = _layout.read_pos(G.nodes[n].get("pos"))
+            G.nodes[n]["pos"] = new = (round(x / self.scale, 3), round(y / self.scale, 3))
+            if old is not None:
+                _carry_bends(G, bent, n, old, new)
 
-        self._edit(apply, nodes_only=True, moved=True)
+        # a bent edge's pos changes too, so undo then keeps the edges as well
+        self._edit(apply, nodes_only=not bent, moved=True)
+
+    def _edge(self, content: dict) -> tuple[Hashable, Hashable]:
+        """The directed edge ``source -> target`` a message names (it must exist)."""
+        u, v = self._node(content, "source"), self._node(content, "target")
+        if not self._graph.has_edge(u, v):
+            raise EditRefused(
+                f"there is no edge {shorten(u)} -> {shorten(v)}; the graph is unchanged"
+            )
+        return u, v
+
+    def _op_bend(self, content: dict) -> None:
+        """Bend ``source -> target`` so that its curve passes (at its middle) through
+        ``x``, ``y`` px; kept as DAGitty's edge ``pos``, the curve's control point."""
+        u, v = self._edge(content)
+        x, y = self._number(content, "x"), self._number(content, "y")
+        a, b = self._px.get(u), self._px.get(v)
+        if a is None or b is None:
+            raise EditRefused(f"{shorten(u)} -> {shorten(v)} is not drawn; nothing to bend")
+        cx, cy = control_from_handle(a, (x, y), b)
+        c = (round(cx / self.scale, 3), round(cy / self.scale, 3))
+        if max(abs(c[0]), abs(c[1])) > _layout.POS_LIMIT:
+            raise EditRefused(
+                f"that bend of {shorten(u)} -> {shorten(v)} lies beyond ±{_layout.POS_LIMIT:.0e} "
+                "units, outside the drawing; the graph is unchanged"
+            )
+
+        def apply(G: nx.DiGraph) -> None:
+            self._freeze_positions(G)  # a bend means nothing without its ends' positions
+            G.edges[u, v]["pos"] = c
+
+        self._edit(apply, moved=True)
+
+    def _op_straighten(self, content: dict) -> None:
+        u, v = self._edge(content)
+        if self._graph.edges[u, v].get("pos") is None:
+            raise EditRefused(f"the edge {shorten(u)} -> {shorten(v)} is not bent")
+        self._edit(lambda G: G.edges[u, v].pop("pos"), moved=True)
 
     def _op_add_edge(self, content: dict) -> None:
         u, v = self._node(content, "source"), self._node(content, "target")
@@ -372,6 +415,8 @@ class EditHandling:
             self._px = {}
             for n, (x, y) in units.items():
                 G.nodes[n]["pos"] = (round(x, 3), round(y, 3))
+            for _u, _v, d in G.edges(data=True):  # the new layout routes every edge, as
+                d.pop("pos", None)  # DAGitty's "layout" drops its bends
 
         self._edit(apply)
 
@@ -402,8 +447,30 @@ class EditHandling:
         self._done()
 
 
+def _bent_edges(G: nx.DiGraph, n: Hashable) -> list[tuple[Hashable, Hashable]]:
+    """The drawn edges at ``n`` that carry a bend (``pos``)."""
+    out = [(n, v) for v, d in G.succ[n].items() if d.get("pos") is not None]
+    out += [(u, n) for u, d in G.pred[n].items() if d.get("pos") is not None]
+    return [(u, v) for u, v in out if not is_hidden(G, u)]
+
+
+def _carry_bends(G: nx.DiGraph, bent: list, n: Hashable, old: tuple, new: tuple) -> None:
+    """Node ``n`` moved from ``old`` to ``new`` (units): its bent edges keep their shape
+    (``layout.bends.carry``), so a bend follows its nodes."""
+    for u, v in bent:
+        c = _layout.read_pos(G.edges[u, v]["pos"])
+        other = _layout.read_pos(G.nodes[v if u == n else u].get("pos"))
+        if c is None or other is None:
+            continue
+        a, b, a2, b2 = (old, other, new, other) if u == n else (other, old, other, new)
+        x, y = carry(c, a, b, a2, b2)
+        G.edges[u, v]["pos"] = (round(x, 3), round(y, 3))
+
+
 _OPS: dict[str, Callable[[Any, dict], None]] = {
     "move": EditHandling._op_move,
+    "bend": EditHandling._op_bend,
+    "straighten": EditHandling._op_straighten,
     "add_edge": EditHandling._op_add_edge,
     "delete_edge": EditHandling._op_delete_edge,
     "delete_bidirected": EditHandling._op_delete_bidirected,

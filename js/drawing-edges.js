@@ -3,10 +3,18 @@
 // node is dragged (each edge is registered with its two nodes in `incident`). A directed
 // edge that Python routed round other nodes (`route`: inner points, in px) follows its
 // route while its two nodes stay where the route was made for; a dragged end draws it
-// straight until Python sends the new route.
+// straight until Python sends the new route. An edge the user bent (`bend`: DAGitty's
+// control point, in px; js/bends.js) is a curve through its handle, and the bend follows
+// a dragged end. Each directed edge has a handle at its middle (circle.cm-bend-handle,
+// shown on hover in a live view) to drag it by.
 
 import { select } from "d3-selection";
+import { bentPath, carryBend, controlFromHandle, handleOf } from "./bends.js";
 import { bidirectedPath, labelPoint, routeLabelPoint, routePath } from "./geometry.js";
+import { STYLE } from "./style.js";
+
+/** The bend handle's radius (px); the hit area is its circle. */
+export const HANDLE_RADIUS = 6;
 
 const edgeKey = (e) => `${e.source}\u0000${e.target}`;
 const biKey = (e) => `${e.a}\u0000${e.b}`;
@@ -24,8 +32,38 @@ function liveRoute(item, a, b) {
   return at[0] === a.x && at[1] === a.y && at[2] === b.x && at[3] === b.y ? item.d.route : null;
 }
 
-/** Redraw one edge group (`item` from `incident`) where its nodes are now (`pos`). */
-export function placeEdge(item, pos, radius) {
+/** The bend's control point now: as Python sent it, carried along if an end moved. */
+export function liveBend(item, a, b) {
+  const { at, d } = item;
+  if (!d.bend) return null;
+  if (!at || (at[0] === a.x && at[1] === a.y && at[2] === b.x && at[3] === b.y)) return d.bend;
+  return carryBend(d.bend, { x: at[0], y: at[1] }, { x: at[2], y: at[3] }, a, b);
+}
+
+/** Where an edge's handle goes: the middle of its curve (bent), of its route, or of it. */
+export function handlePoint(a, bend, route, b) {
+  if (bend) return handleOf(a, bend, b);
+  const [x, y] = routeLabelPoint(a, route, b);
+  return [x, y + STYLE.edge.labelRise];
+}
+
+/** The middles of the bent edges (the view must include their curves). */
+export function bendPoints(edges, pos) {
+  const out = [];
+  for (const e of edges) {
+    const a = pos.get(e.source);
+    const b = pos.get(e.target);
+    if (e.bend && a && b) {
+      const [x, y] = handleOf(a, e.bend, b);
+      out.push({ x, y });
+    }
+  }
+  return out;
+}
+
+/** Redraw one edge group (`item` from `incident`) where its nodes are now (`pos`);
+ *  `dragged` (px), while its handle is dragged: the curve goes through that point. */
+export function placeEdge(item, pos, radius, dragged = null) {
   const { kind, g, d } = item;
   const bi = kind === "bidirected";
   const a = pos.get(bi ? d.a : d.source);
@@ -35,8 +73,15 @@ export function placeEdge(item, pos, radius) {
     placePath(g, bidirectedPath(a, b, radius), d.label, labelPoint(a, b, true));
     return;
   }
-  const route = liveRoute(item, a, b);
-  placePath(g, routePath(a, route, b, radius), d.label, routeLabelPoint(a, route, b));
+  const bend = dragged ? controlFromHandle(a, dragged, b) : liveBend(item, a, b);
+  const route = bend ? null : liveRoute(item, a, b);
+  const [hx, hy] = handlePoint(a, bend, route, b);
+  g.select("circle.cm-bend-handle").attr("cx", hx).attr("cy", hy);
+  if (bend) {
+    placePath(g, bentPath(a, bend, b, radius), d.label, [hx, hy - STYLE.edge.labelRise]);
+  } else {
+    placePath(g, routePath(a, route, b, radius), d.label, routeLabelPoint(a, route, b));
+  }
 }
 
 function enterEdge(enter) {
@@ -75,9 +120,17 @@ export function drawEdges(edgesG, data, ctx) {
   edgesG
     .selectAll("g.cm-edge-group.cm-directed")
     .data(data.edges, edgeKey)
-    .join((enter) => enterEdge(enter).classed("cm-directed", true))
+    .join((enter) => {
+      const g = enterEdge(enter).classed("cm-directed", true);
+      g.append("circle").attr("class", "cm-bend-handle").attr("r", HANDLE_RADIUS);
+      return g;
+    })
     .each(function (d) {
       const g = select(this);
+      g.classed("cm-bent", Boolean(d.bend));
+      g.select("circle.cm-bend-handle") // (select passes the edge's datum on to the handle)
+        .attr("data-source", d.source)
+        .attr("data-target", d.target);
       const cls = classify.edge(d.source, d.target);
       const isSel = sel?.kind === "edge" && sel.source === d.source && sel.target === d.target;
       g.selectAll("path").attr("data-source", d.source).attr("data-target", d.target);

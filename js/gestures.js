@@ -1,6 +1,8 @@
 // Pointer gestures on the drawing: dragging a node moves it (shift+drag draws a new edge),
-// clicking selects (or connects, in connect mode), double-clicking the background names a
-// new node. Each finished gesture becomes one edit message; Python validates it.
+// dragging an edge's middle (its handle) bends it and double-clicking the handle of a bent
+// edge straightens it, clicking selects (or connects, in connect mode), double-clicking
+// the background names a new node. Each finished gesture becomes one edit message; Python
+// validates it.
 
 import { drag } from "d3-drag";
 import { pointer } from "d3-selection";
@@ -58,6 +60,48 @@ function dropped(w, s, event) {
   w.send(edit("move", { id: s.id, x: roundCoord(event.x), y: roundCoord(event.y) }));
 }
 
+/** The drag behaviour for edge handles (circle.cm-bend-handle, whose datum is the edge):
+ *  the curve follows the pointer, and the drop is sent as a `bend` through that point. */
+export function bendDragger(w) {
+  const { drawing, view } = w;
+  let state = null;
+  return drag()
+    .container(() => drawing.viewport.node())
+    .subject((event) => {
+      const c = event.sourceEvent?.target;
+      return { x: Number(c?.getAttribute?.("cx")) || 0, y: Number(c?.getAttribute?.("cy")) || 0 };
+    })
+    .on("start", (event, d) => {
+      state = { source: d.source, target: d.target, moved: false, refused: !w.editable() };
+      view.autoFit = false;
+    })
+    .on("drag", (event) => {
+      if (!state) return;
+      state.moved = true;
+      if (!state.refused) drawing.previewBend(state.source, state.target, event.x, event.y);
+    })
+    .on("end", (event) => {
+      const s = state;
+      state = null;
+      if (!s || !s.moved) return;
+      if (s.refused) {
+        w.refused();
+        return;
+      }
+      const [x, y] = [roundCoord(event.x), roundCoord(event.y)];
+      w.send(edit("bend", { source: s.source, target: s.target, x, y }));
+    });
+}
+
+/** A double click on a bent edge's handle: the message that straightens it, or null. */
+export function straightenMessage(target) {
+  const handle = target?.closest?.(".cm-bend-handle");
+  if (!handle || !handle.closest?.(".cm-bent")) return null;
+  const source = handle.getAttribute("data-source");
+  const to = handle.getAttribute("data-target");
+  return edit("straighten", { source, target: to });
+}
+
 /** Clicks and double clicks on the drawing. */
 export function bindClicks(w) {
   const { drawing, view, notes } = w;
@@ -82,6 +126,12 @@ export function bindClicks(w) {
   });
 
   drawing.svg.on("dblclick", (event) => {
+    const straighten = straightenMessage(event.target);
+    if (straighten) {
+      event.preventDefault();
+      if (!w.refused()) w.send(straighten);
+      return;
+    }
     if (event.target.closest?.(".cm-node, .cm-edge-group")) return;
     event.preventDefault();
     if (w.refused()) return;

@@ -11,7 +11,7 @@ import { createDrawing } from "./drawing.js";
 import { buildDom } from "./dom.js";
 import { canEdit, modeNote } from "./editing.js";
 import { createFraming } from "./framing.js";
-import { bindClicks, nodeDragger } from "./gestures.js";
+import { bendDragger, bindClicks, nodeDragger } from "./gestures.js";
 import { bindKeyboard } from "./keyboard.js";
 import { createChannel } from "./messages.js";
 import { createNotes } from "./notes.js";
@@ -77,6 +77,7 @@ function wire(model, host, subs) {
   w.send = w.channel.send;
   w.framing = createFraming(w);
   w.dragger = nodeDragger(w);
+  w.bendDragger = bendDragger(w);
   w.refresh = createRefresh(w);
   w.select = w.refresh.select;
   w.textInput = createTextInput(w);
