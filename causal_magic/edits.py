@@ -69,6 +69,10 @@ class EditRefused(ValueError):
 
 Snapshot = tuple[dict | None, list, list | None]
 
+#: A bent edge: the graph edges that carry its ``pos`` (one, or a ``<->``'s two), its two
+#: drawn ends, and its name for messages.
+Bent = tuple[list[tuple[Hashable, Hashable]], Hashable, Hashable, str]
+
 
 def _snapshot(G: nx.DiGraph, nodes_only: bool = False) -> Snapshot:
     """The graph's state for undo; ``nodes_only`` keeps just the node attributes, for
@@ -284,33 +288,52 @@ class EditHandling:
             )
         return u, v
 
+    def _bent(self, content: dict) -> Bent:
+        """What a bend message names: ``source``/``target`` a directed edge, ``a``/``b`` a
+        ``<->`` (whose two hidden edges both carry the ``pos``, as the parser writes it)."""
+        if "a" not in content and "b" not in content:
+            u, v = self._edge(content)
+            return [(u, v)], u, v, f"{shorten(u)} -> {shorten(v)}"
+        a, b = self._node(content, "a"), self._node(content, "b")
+        hidden = [h for h, x, y in bidirected_pairs(self._graph) if {x, y} == {a, b}]
+        name = f"{shorten(a)} <-> {shorten(b)}"
+        if not hidden:
+            raise EditRefused(f"there is no edge {name}; the graph is unchanged")
+        return [(h, n) for h in hidden for n in (a, b)], a, b, name
+
     def _op_bend(self, content: dict) -> None:
-        """Bend ``source -> target`` so that its curve passes (at its middle) through
-        ``x``, ``y`` px; kept as DAGitty's edge ``pos``, the curve's control point."""
-        u, v = self._edge(content)
+        """Bend an edge so that its curve passes (at its middle) through ``x``, ``y`` px;
+        kept as DAGitty's edge ``pos``, the curve's control point."""
+        edges, u, v, name = self._bent(content)
         x, y = self._number(content, "x"), self._number(content, "y")
         a, b = self._px.get(u), self._px.get(v)
         if a is None or b is None:
-            raise EditRefused(f"{shorten(u)} -> {shorten(v)} is not drawn; nothing to bend")
+            raise EditRefused(f"{name} is not drawn; nothing to bend")
         cx, cy = control_from_handle(a, (x, y), b)
         c = (round(cx / self.scale, 3), round(cy / self.scale, 3))
         if max(abs(c[0]), abs(c[1])) > _layout.POS_LIMIT:
             raise EditRefused(
-                f"that bend of {shorten(u)} -> {shorten(v)} lies beyond ±{_layout.POS_LIMIT:.0e} "
-                "units, outside the drawing; the graph is unchanged"
+                f"that bend of {name} lies beyond ±{_layout.POS_LIMIT:.0e} units, outside "
+                "the drawing; the graph is unchanged"
             )
 
         def apply(G: nx.DiGraph) -> None:
             self._freeze_positions(G)  # a bend means nothing without its ends' positions
-            G.edges[u, v]["pos"] = c
+            for e in edges:
+                G.edges[e]["pos"] = c
 
         self._edit(apply, moved=True)
 
     def _op_straighten(self, content: dict) -> None:
-        u, v = self._edge(content)
-        if self._graph.edges[u, v].get("pos") is None:
-            raise EditRefused(f"the edge {shorten(u)} -> {shorten(v)} is not bent")
-        self._edit(lambda G: G.edges[u, v].pop("pos"), moved=True)
+        edges, _u, _v, name = self._bent(content)
+        if all(self._graph.edges[e].get("pos") is None for e in edges):
+            raise EditRefused(f"the edge {name} is not bent")
+
+        def apply(G: nx.DiGraph) -> None:
+            for e in edges:
+                G.edges[e].pop("pos", None)
+
+        self._edit(apply, moved=True)
 
     def _op_add_edge(self, content: dict) -> None:
         u, v = self._node(content, "source"), self._node(content, "target")
@@ -447,24 +470,35 @@ class EditHandling:
         self._done()
 
 
-def _bent_edges(G: nx.DiGraph, n: Hashable) -> list[tuple[Hashable, Hashable]]:
-    """The drawn edges at ``n`` that carry a bend (``pos``)."""
-    out = [(n, v) for v, d in G.succ[n].items() if d.get("pos") is not None]
-    out += [(u, n) for u, d in G.pred[n].items() if d.get("pos") is not None]
-    return [(u, v) for u, v in out if not is_hidden(G, u)]
+def _bent_edges(G: nx.DiGraph, n: Hashable) -> list[Bent]:
+    """The drawn edges at ``n`` that carry a bend (``pos``): directed ones and ``<->``."""
+    out: list[Bent] = []
+    for v, d in G.succ[n].items():
+        if d.get("pos") is not None:
+            out.append(([(n, v)], n, v, ""))
+    for u, d in G.pred[n].items():
+        if d.get("pos") is None:
+            continue
+        if not is_hidden(G, u):
+            out.append(([(u, n)], u, n, ""))
+        elif len(G.succ[u]) == 2:  # the hidden node of n <-> other
+            other = next(x for x in G.succ[u] if x != n)
+            out.append(([(u, n), (u, other)], n, other, ""))
+    return out
 
 
-def _carry_bends(G: nx.DiGraph, bent: list, n: Hashable, old: tuple, new: tuple) -> None:
+def _carry_bends(G: nx.DiGraph, bent: list[Bent], n: Hashable, old: tuple, new: tuple) -> None:
     """Node ``n`` moved from ``old`` to ``new`` (units): its bent edges keep their shape
     (``layout.bends.carry``), so a bend follows its nodes."""
-    for u, v in bent:
-        c = _layout.read_pos(G.edges[u, v]["pos"])
+    for edges, u, v, _name in bent:
+        c = _layout.read_pos(G.edges[edges[0]]["pos"])
         other = _layout.read_pos(G.nodes[v if u == n else u].get("pos"))
         if c is None or other is None:
             continue
         a, b, a2, b2 = (old, other, new, other) if u == n else (other, old, other, new)
         x, y = carry(c, a, b, a2, b2)
-        G.edges[u, v]["pos"] = (round(x, 3), round(y, 3))
+        for e in edges:
+            G.edges[e]["pos"] = (round(x, 3), round(y, 3))
 
 
 _OPS: dict[str, Callable[[Any, dict], None]] = {

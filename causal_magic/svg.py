@@ -21,6 +21,7 @@ import networkx as nx
 
 from . import style
 from .graph import ROLE_COLORS, bidirected_pairs, visible_nodes
+from .layout import read_pos
 from .layout.bends import clipped, handle_of
 from .layout.labels import label_box, wrap_label
 from .layout.routes import route_ends, smooth_segments
@@ -106,14 +107,16 @@ def drawing_data(
     for h, a, b in bidirected_pairs(G):
         hidden.add(h)
         label = G.edges[h, a].get("label")
-        bidirected.append(
-            {
-                "id": node_id(h),
-                "a": node_id(a),
-                "b": node_id(b),
-                "label": "" if label is None else str(label),
-            }
-        )
+        entry = {
+            "id": node_id(h),
+            "a": node_id(a),
+            "b": node_id(b),
+            "label": "" if label is None else str(label),
+        }
+        bend = _bend_px(G.edges[h, a].get("pos"), scale)  # a <-> b [pos=...]: both edges
+        if bend is not None:
+            entry["bend"] = bend
+        bidirected.append(entry)
     edges = []
     for u, v, d in G.edges(data=True):
         if u in hidden or G.nodes[u].get("bidirected"):
@@ -135,8 +138,6 @@ def drawing_data(
 
 def _bend_px(pos: Any, scale: float | None) -> list[float] | None:
     """An edge's stored bend (DAGitty units) in px, or None when absent or unusable."""
-    from .layout import read_pos  # the package, not the module: routes stay importable alone
-
     c = read_pos(pos) if scale else None
     return None if c is None else [_finite(c[0] * scale), _finite(c[1] * scale)]
 
@@ -402,14 +403,18 @@ def _bidirected(
             continue
         on_bias = any(k[0] == e["id"] for k in biasing)
         color, key = (BIASING_COLOR, "b") if on_bias else (EDGE_COLOR, "e")
+        ax, bx, bend = (a["x"], a["y"]), (b["x"], b["y"]), e.get("bend")
+        d = bent_path(ax, bend, bx, NODE_RADIUS) if bend else bidirected_path(*ax, *bx, NODE_RADIUS)
         out.append(
-            f'<path d="{bidirected_path(a["x"], a["y"], b["x"], b["y"], NODE_RADIUS)}" '
+            f'<path d="{d}" '
             f'fill="none" stroke="{color}" stroke-width="{style.EDGE_WIDTH}" '
             f'stroke-dasharray="{style.BIDIRECTED_DASH}" '
             f'marker-start="url(#cm-arrow-{key})" marker-end="url(#cm-arrow-{key})" '
             f"data-a={quoteattr(e['a'])} data-b={quoteattr(e['b'])}/>"
         )
-        if e.get("label"):
+        if e.get("label") and bend:
+            labels.append((*bent_label_point(ax, bend, bx), e["label"]))
+        elif e.get("label"):
             labels.append(
                 ((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2 - style.LABEL_RISE, e["label"])
             )
@@ -675,8 +680,10 @@ def render_svg(
 def _bend_handles(data: Mapping[str, Any], by_id: Mapping[str, Any]) -> list[dict]:
     """The middles of the bent edges: the picture must include the curves."""
     out = []
-    for e in data.get("edges", []):
-        a, b, c = by_id.get(e["source"]), by_id.get(e["target"]), e.get("bend")
+    pairs = [(e["source"], e["target"], e) for e in data.get("edges", [])]
+    pairs += [(e["a"], e["b"], e) for e in data.get("bidirected", [])]
+    for u, v, e in pairs:
+        a, b, c = by_id.get(u), by_id.get(v), e.get("bend")
         if a is not None and b is not None and c:
             x, y = handle_of((a["x"], a["y"]), c, (b["x"], b["y"]))
             out.append({"x": x, "y": y})
@@ -723,14 +730,13 @@ def _tikz_text(text: str) -> str:
     return "".join(special.get(c, c) for c in text).replace("\n", r"\\")
 
 
-def _tikz_link(e: Mapping[str, Any], by_id: Mapping[str, Any], scale: float) -> str:
+def _tikz_link(e: Mapping[str, Any], a: Mapping, b: Mapping, scale: float, straight="--") -> str:
     """``--``, or for a bent edge DAGitty's own TikZ curve: the quadratic's control point
     ``c`` as the two cubic controls ``a/3 + 2c/3`` and ``b/3 + 2c/3`` (TikZ cuts the curve
     at the node borders)."""
     c = e.get("bend")
     if not c:
-        return "--"
-    a, b = by_id[e["source"]], by_id[e["target"]]
+        return straight
     p1 = ((a["x"] + 2 * c[0]) / 3 / scale, -(a["y"] + 2 * c[1]) / 3 / scale)
     p2 = ((b["x"] + 2 * c[0]) / 3 / scale, -(b["y"] + 2 * c[1]) / 3 / scale)
     return f".. controls ({p1[0]:.2f}, {p1[1]:.2f}) and ({p2[0]:.2f}, {p2[1]:.2f}) .."
@@ -760,13 +766,15 @@ def render_tikz(data: Mapping[str, Any], *, scale: float = 100.0) -> str:
     for e in data.get("edges", []):
         if e["source"] in ids and e["target"] in ids:
             label = f" node[midway, above, draw=none] {{{_tikz_text(e['label'])}}}"
-            link = _tikz_link(e, by_id, scale)
+            link = _tikz_link(e, by_id[e["source"]], by_id[e["target"]], scale)
             lines.append(
                 f"  \\draw[->] ({ids[e['source']]}) {link} ({ids[e['target']]})"
                 f"{label if e.get('label') else ''};"
             )
     for e in data.get("bidirected", []):
         if e["a"] in ids and e["b"] in ids:
-            lines.append(f"  \\draw[<->, dashed, bend left=25] ({ids[e['a']]}) to ({ids[e['b']]});")
+            link = _tikz_link(e, by_id[e["a"]], by_id[e["b"]], scale, "to")
+            bent = "" if e.get("bend") else ", bend left=25"
+            lines.append(f"  \\draw[<->, dashed{bent}] ({ids[e['a']]}) {link} ({ids[e['b']]});")
     lines.append(r"\end{tikzpicture}")
     return "\n".join(lines) + "\n"

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { bentPath, carryBend, clipped, controlFromHandle, handleOf } from "./bends.js";
 import { bendPoints, handlePoint, liveBend } from "./drawing-edges.js";
-import { straightenMessage } from "./gestures.js";
+import { bendEnds, straightenMessage } from "./gestures.js";
 
 // Python (causal_magic/layout/bends.py, svg.py) computed these; tests/test_bends.py checks it still does.
 const CASES = JSON.parse(readFileSync(new URL("./bend-cases.json", import.meta.url), "utf8"));
@@ -95,6 +95,11 @@ test("the view frames the middles of bent edges", () => {
     { source: "B", target: "A" },
   ];
   assert.deepEqual(bendPoints(edges, pos), [{ x: 50, y: 200 }]);
+  const bi = [{ id: "A<->B", a: "A", b: "B", bend: [50, -400] }];
+  assert.deepEqual(bendPoints(edges, pos, bi), [
+    { x: 50, y: 200 },
+    { x: 50, y: -200 },
+  ]);
 });
 
 /** A stand-in for an event target: closest() over a chain of fake elements. */
@@ -125,4 +130,15 @@ test("a double click straightens only a bent edge's handle", () => {
   assert.equal(straightenMessage(fakeEl(["cm-bend-handle"], {}, straightG)), null);
   assert.equal(straightenMessage(fakeEl(["cm-edge"], {}, bentG)), null);
   assert.equal(straightenMessage(null), null);
+});
+
+test("a <-> is bent and straightened by its two ends, a directed edge by source and target", () => {
+  const biG = fakeEl(["cm-edge-group", "cm-bi", "cm-bent"]);
+  const handle = fakeEl(["cm-bend-handle"], { "data-a": "A", "data-b": "C" }, biG);
+  assert.deepEqual(straightenMessage(handle), { type: "edit", op: "straighten", a: "A", b: "C" });
+  assert.deepEqual(bendEnds({ id: "h", a: "A", b: "C" }), { a: "A", b: "C" });
+  assert.deepEqual(bendEnds({ source: "A", target: "B", label: "" }), {
+    source: "A",
+    target: "B",
+  });
 });

@@ -10,8 +10,10 @@
 
 import { select } from "d3-selection";
 import { bentPath, carryBend, controlFromHandle, handleOf } from "./bends.js";
-import { bidirectedPath, labelPoint, routeLabelPoint, routePath } from "./geometry.js";
+import { bendPoint, bidirectedPath, labelPoint, routeLabelPoint, routePath } from "./geometry.js";
 import { STYLE } from "./style.js";
+
+const rise = () => STYLE.edge.labelRise;
 
 /** The bend handle's radius (px); the hit area is its circle. */
 export const HANDLE_RADIUS = 6;
@@ -47,12 +49,16 @@ export function handlePoint(a, bend, route, b) {
   return [x, y + STYLE.edge.labelRise];
 }
 
-/** The middles of the bent edges (the view must include their curves). */
-export function bendPoints(edges, pos) {
+/** The middles of the bent edges, directed and <-> (the view must include their curves). */
+export function bendPoints(edges, pos, bidirected = []) {
   const out = [];
-  for (const e of edges) {
-    const a = pos.get(e.source);
-    const b = pos.get(e.target);
+  const ends = [
+    ...edges.map((e) => [e, e.source, e.target]),
+    ...bidirected.map((e) => [e, e.a, e.b]),
+  ];
+  for (const [e, u, v] of ends) {
+    const a = pos.get(u);
+    const b = pos.get(v);
     if (e.bend && a && b) {
       const [x, y] = handleOf(a, e.bend, b);
       out.push({ x, y });
@@ -69,16 +75,19 @@ export function placeEdge(item, pos, radius, dragged = null) {
   const a = pos.get(bi ? d.a : d.source);
   const b = pos.get(bi ? d.b : d.target);
   if (!a || !b) return;
+  const bend = dragged ? controlFromHandle(a, dragged, b) : liveBend(item, a, b);
   if (bi) {
-    placePath(g, bidirectedPath(a, b, radius), d.label, labelPoint(a, b, true));
+    const [hx, hy] = handleOf(a, bend ?? bendPoint(a, b), b);
+    g.select("circle.cm-bend-handle").attr("cx", hx).attr("cy", hy);
+    if (bend) placePath(g, bentPath(a, bend, b, radius), d.label, [hx, hy - rise()]);
+    else placePath(g, bidirectedPath(a, b, radius), d.label, labelPoint(a, b, true));
     return;
   }
-  const bend = dragged ? controlFromHandle(a, dragged, b) : liveBend(item, a, b);
   const route = bend ? null : liveRoute(item, a, b);
   const [hx, hy] = handlePoint(a, bend, route, b);
   g.select("circle.cm-bend-handle").attr("cx", hx).attr("cy", hy);
   if (bend) {
-    placePath(g, bentPath(a, bend, b, radius), d.label, [hx, hy - STYLE.edge.labelRise]);
+    placePath(g, bentPath(a, bend, b, radius), d.label, [hx, hy - rise()]);
   } else {
     placePath(g, routePath(a, route, b, radius), d.label, routeLabelPoint(a, route, b));
   }
@@ -143,9 +152,15 @@ export function drawEdges(edgesG, data, ctx) {
   edgesG
     .selectAll("g.cm-edge-group.cm-bi")
     .data(data.bidirected, biKey)
-    .join((enter) => enterEdge(enter).classed("cm-bi", true))
+    .join((enter) => {
+      const g = enterEdge(enter).classed("cm-bi", true);
+      g.append("circle").attr("class", "cm-bend-handle").attr("r", HANDLE_RADIUS);
+      return g;
+    })
     .each(function (d) {
       const g = select(this);
+      g.classed("cm-bent", Boolean(d.bend));
+      g.select("circle.cm-bend-handle").attr("data-a", d.a).attr("data-b", d.b);
       const cls = classify.bidirected(d.id);
       const isSel = sel?.kind === "bidirected" && sel.a === d.a && sel.b === d.b;
       g.selectAll("path").attr("data-a", d.a).attr("data-b", d.b);

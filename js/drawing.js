@@ -88,6 +88,7 @@ export function createDrawing(
   const incident = new Map(); // id -> [{kind, g, d}]: the edges to redraw when id moves
   let nodes = [];
   let edges = [];
+  let bidirected = [];
   let held = null; // id of the node being dragged: keep its on-screen position
   const marks = marksLayer(marksG, pos, radius);
   const marker = (cls) => `url(#${uid}-${cls || "plain"})`;
@@ -96,6 +97,7 @@ export function createDrawing(
   function update(data, overlay, selection) {
     nodes = data.nodes;
     edges = data.edges || [];
+    bidirected = data.bidirected || [];
     takePositions(pos, nodes, held);
     incident.clear();
     const addIncident = (id, item) => {
@@ -143,12 +145,10 @@ export function createDrawing(
     hold(id) {
       held = id;
     },
-    /** Draw the edge source -> target through (x, y) while its handle is dragged; with
-     *  no point, as the model says. */
-    previewBend(source, target, x = null, y = null) {
-      const item = (incident.get(source) ?? []).find(
-        (it) => it.kind === "edge" && it.d.target === target,
-      );
+    /** Draw the edge `d` (a directed edge or a <->) through (x, y) while its handle is
+     *  dragged; with no point, as the model says. */
+    previewBend(d, x = null, y = null) {
+      const item = (incident.get(d.source ?? d.a) ?? []).find((it) => it.d === d);
       if (item) placeEdge(item, pos, radius, x === null ? null : [x, y]);
     },
     position: (id) => pos.get(id),
@@ -158,7 +158,7 @@ export function createDrawing(
     extent: () => [
       ...nodes.map((n) => ({ w: n.w, ...(pos.get(n.id) ?? n) })),
       ...marks.points(),
-      ...bendPoints(edges, pos),
+      ...bendPoints(edges, pos, bidirected),
     ],
   };
 }

@@ -60,6 +60,11 @@ function dropped(w, s, event) {
   w.send(edit("move", { id: s.id, x: roundCoord(event.x), y: roundCoord(event.y) }));
 }
 
+/** The edge a bend message names: `source`/`target`, or `a`/`b` for a <->. */
+export function bendEnds(d) {
+  return d.source !== undefined ? { source: d.source, target: d.target } : { a: d.a, b: d.b };
+}
+
 /** The drag behaviour for edge handles (circle.cm-bend-handle, whose datum is the edge):
  *  the curve follows the pointer, and the drop is sent as a `bend` through that point. */
 export function bendDragger(w) {
@@ -72,13 +77,13 @@ export function bendDragger(w) {
       return { x: Number(c?.getAttribute?.("cx")) || 0, y: Number(c?.getAttribute?.("cy")) || 0 };
     })
     .on("start", (event, d) => {
-      state = { source: d.source, target: d.target, moved: false, refused: !w.editable() };
+      state = { d, moved: false, refused: !w.editable() };
       view.autoFit = false;
     })
     .on("drag", (event) => {
       if (!state) return;
       state.moved = true;
-      if (!state.refused) drawing.previewBend(state.source, state.target, event.x, event.y);
+      if (!state.refused) drawing.previewBend(state.d, event.x, event.y);
     })
     .on("end", (event) => {
       const s = state;
@@ -89,7 +94,7 @@ export function bendDragger(w) {
         return;
       }
       const [x, y] = [roundCoord(event.x), roundCoord(event.y)];
-      w.send(edit("bend", { source: s.source, target: s.target, x, y }));
+      w.send(edit("bend", { ...bendEnds(s.d), x, y }));
     });
 }
 
@@ -97,9 +102,9 @@ export function bendDragger(w) {
 export function straightenMessage(target) {
   const handle = target?.closest?.(".cm-bend-handle");
   if (!handle || !handle.closest?.(".cm-bent")) return null;
-  const source = handle.getAttribute("data-source");
-  const to = handle.getAttribute("data-target");
-  return edit("straighten", { source, target: to });
+  const at = (k) => handle.getAttribute(k);
+  if (at("data-a") !== null) return edit("straighten", { a: at("data-a"), b: at("data-b") });
+  return edit("straighten", { source: at("data-source"), target: at("data-target") });
 }
 
 /** Clicks and double clicks on the drawing. */

@@ -176,6 +176,7 @@ def test_a_legacy_edge_bend_is_the_same_numbers():
 def test_bending_an_edge_stores_the_control_point_whose_curve_passes_the_drop():
     G = placed()
     w = DagWidget(G)
+    assert drawn(w, "A", "C")["route"]  # A -> C would pass under B: routed round it
     (ax, ay), (cx, cy) = px(w, "A"), px(w, "C")
     assert edit(w, "bend", source="A", target="C", x=(ax + cx) / 2, y=ay + 80) is None
     s = w.scale
@@ -187,6 +188,9 @@ def test_bending_an_edge_stores_the_control_point_whose_curve_passes_the_drop():
     assert e["bend"] == pytest.approx(list(control), abs=0.01)
     assert "route" not in e  # the user's bend overrides the automatic route round B
     assert w.dirty and not w.structure_changed  # a bend is a position: no text area
+    # straightened, the edge goes round B again
+    assert edit(w, "straighten", source="A", target="C") is None
+    assert "bend" not in drawn(w, "A", "C") and drawn(w, "A", "C")["route"]
 
 
 def test_a_bend_on_an_unplaced_graph_writes_every_position():
@@ -412,3 +416,65 @@ def test_render_svg_without_bends_is_unchanged_by_the_bend_code():
         "bidirected": [],
     }
     assert 'd="M26.0,0.0L74.0,0.0"' in render_svg(data)
+
+
+# -- <-> edges bend the same way (DAGitty keeps a pos on them too) -------------------------
+
+
+def with_bidirected() -> tuple[nx.DiGraph, str]:
+    G = placed()
+    G.remove_edge("A", "C")
+    return G, add_bidirected(G, "A", "C")
+
+
+def test_bending_a_bidirected_edge_writes_the_pos_on_both_hidden_edges():
+    G, h = with_bidirected()
+    w = DagWidget(G)
+    (ax, ay), (cx, cy) = px(w, "A"), px(w, "C")
+    assert edit(w, "bend", a="C", b="A", x=(ax + cx) / 2, y=ay - 60) is None
+    c = G.edges[h, "A"]["pos"]
+    assert G.edges[h, "C"]["pos"] == c
+    control = (c[0] * w.scale, c[1] * w.scale)
+    assert handle_of((ax, ay), control, (cx, cy)) == pytest.approx(
+        ((ax + cx) / 2, ay - 60), abs=0.1
+    )
+    entry = w.bidirected[0]
+    assert entry["bend"] == pytest.approx(list(control), abs=0.01)
+    assert f'A <-> C [pos="{c[0]:g},{c[1]:g}"]' in to_dagitty(G)
+    H = parse_dag(to_dagitty(G))
+    assert H.edges[h, "A"]["pos"] == c
+    d = re.search(r'<path d="([^"]*)"[^>]*data-a="A" data-b="C"', w.to_svg())[1]
+    assert d == bent_path(px(w, "A"), entry["bend"], px(w, "C"), 26)
+
+
+def test_a_bidirected_bend_follows_a_moved_end_and_straightens():
+    G, h = with_bidirected()
+    G.edges[h, "A"]["pos"] = G.edges[h, "C"]["pos"] = (2.0, -2.0)
+    w = DagWidget(G)
+    assert "bend" in w.bidirected[0]
+    assert edit(w, "move", id="C", x=8 * w.scale, y=0) is None  # C twice as far from A
+    assert G.edges[h, "A"]["pos"] == pytest.approx((4.0, -4.0), abs=1e-3)
+    assert G.edges[h, "C"]["pos"] == G.edges[h, "A"]["pos"]
+    assert edit(w, "straighten", a="A", b="C") is None
+    assert "pos" not in G.edges[h, "A"] and "pos" not in G.edges[h, "C"]
+    assert "bend" not in w.bidirected[0]
+    assert edit(w, "straighten", a="A", b="C") == "the edge A <-> C is not bent"
+    edit(w, "undo")
+    edit(w, "undo")
+    assert G.edges[h, "A"]["pos"] == (2.0, -2.0) and G.nodes["C"]["pos"] == (4.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("payload", "says"),
+    [
+        ({"a": "A", "b": "B", "x": 1, "y": 1}, "no edge A <-> B"),
+        ({"a": "A", "x": 1, "y": 1}, "'b' must be a node name"),
+        ({"a": "A", "b": "C", "x": float("nan"), "y": 1}, "'x' must be a finite"),
+    ],
+)
+def test_a_bad_bidirected_bend_is_refused_and_changes_nothing(payload, says):
+    G, _h = with_bidirected()
+    w = DagWidget(G)
+    before = sync.fingerprint(G)
+    assert says in edit(w, "bend", **payload)
+    assert sync.fingerprint(G) == before

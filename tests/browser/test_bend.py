@@ -155,3 +155,31 @@ def test_a_read_only_view_shows_the_bend_but_no_handle(open_notebook):
     h = handle(ro, "A", "B")
     expect(h).to_have_count(1)
     expect(h).to_be_hidden()
+
+
+def test_dragging_the_middle_of_a_bidirected_edge_bends_it(open_notebook):
+    cell = '%%dag G\nA [pos="0,0"]\nB [pos="3,0"]\nD [pos="1.5,-3"]\nA <-> B'
+    nb = open_notebook(["%load_ext causal_magic", cell])
+    nb.run_all()
+    root = nb.cell_output(1).locator("div.cm-dag")
+    expect(root).to_have_attribute("data-mode", "live", timeout=20_000)
+    page = nb.page
+    h = root.locator('circle.cm-bend-handle[data-a="A"][data-b="B"]')
+    expect(h).to_have_count(1)
+    hx, hy = screen_of(h)
+    page.mouse.move(hx, hy)
+    expect(h).to_have_css("opacity", "1")
+    drag(page, (hx, hy), (hx + 20, hy - 50))
+    pos = "[G.edges[h, n].get('pos') for h in G if G.nodes[h].get('bidirected') for n in G[h]]"
+    both = nb.wait_kernel(pos, lambda p: None not in p)
+    assert len(both) == 2 and both[0] == both[1]
+    text = "__import__('causal_magic').to_dagitty(G)"
+    line = nb.kernel_eval(f"[l for l in {text}.splitlines() if '<->' in l][0]")
+    assert line.startswith('A <-> B [pos="')
+    expect(root.locator("g.cm-edge-group.cm-bi.cm-bent")).to_have_count(1)
+
+    hx, hy = screen_of(h)
+    page.mouse.move(hx, hy)
+    page.mouse.dblclick(hx, hy)
+    nb.wait_kernel(pos, lambda p: p == [None, None])
+    expect(root.locator("g.cm-edge-group.cm-bent")).to_have_count(0)
