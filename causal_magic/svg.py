@@ -127,7 +127,7 @@ def drawing_data(
             "target": node_id(v),
             "label": "" if label is None else str(label),
         }
-        bend = _bend_px(d.get("pos"), scale)
+        bend = None if d.get("pos") is None else _bend_px(d["pos"], scale)
         if bend is not None:
             edge["bend"] = bend
         elif routes.get((u, v)):

@@ -61,7 +61,10 @@ _lost_edits: weakref.WeakKeyDictionary[nx.DiGraph, str] = weakref.WeakKeyDiction
 def _shape(G: nx.DiGraph) -> str:
     """The graph without positions: what a drag does not change."""
     nodes = [(n, {k: v for k, v in d.items() if k != "pos"}) for n, d in G.nodes(data=True)]
-    edges = [(u, v, {k: x for k, x in d.items() if k != "pos"}) for u, v, d in G.edges(data=True)]
+    edges = [  # an edge's pos is its bend: a position too (a copy only where there is one)
+        (u, v, d if "pos" not in d else {k: x for k, x in d.items() if k != "pos"})
+        for u, v, d in G.edges(data=True)
+    ]
     return repr((nodes, edges, G.graph))
 
 
