@@ -5,7 +5,7 @@
 // route while its two nodes stay where the route was made for; a dragged end draws it
 // straight until Python sends the new route. An edge the user bent (`bend`: DAGitty's
 // control point, in px; js/bends.js) is a curve through its handle, and the bend follows
-// a dragged end. Each directed edge has a handle at its middle (circle.cm-bend-handle,
+// a dragged end. Each edge (and <->) has a handle at its middle (circle.cm-bend-handle,
 // shown on hover in a live view) to drag it by.
 
 import { select } from "d3-selection";
@@ -46,7 +46,7 @@ export function liveBend(item, a, b) {
 export function handlePoint(a, bend, route, b) {
   if (bend) return handleOf(a, bend, b);
   const [x, y] = routeLabelPoint(a, route, b);
-  return [x, y + STYLE.edge.labelRise];
+  return [x, y + rise()];
 }
 
 /** The middles of the bent edges, directed and <-> (the view must include their curves). */

@@ -109,6 +109,9 @@ function followModel(w, onModel, onLive) {
     refresh.status,
   );
   onModel("change:message_seq change:message", () => w.notes.say(model.get("message")));
+  // A refusal changes no trait the drawing follows: redraw from the model, so a refused
+  // move or bend does not stay where the pointer left it.
+  onModel("change:message_seq", () => w.refresh.graph());
   onModel("change:static_ids", () => hideStaticCopies(model.get("static_ids")));
   hideStaticCopies(model.get("static_ids"));
   onModel("msg:custom", (msg) =>

@@ -183,3 +183,24 @@ def test_dragging_the_middle_of_a_bidirected_edge_bends_it(open_notebook):
     page.mouse.dblclick(hx, hy)
     nb.wait_kernel(pos, lambda p: p == [None, None])
     expect(root.locator("g.cm-edge-group.cm-bent")).to_have_count(0)
+
+
+def test_a_refused_bend_snaps_back_and_says_why(open_notebook):
+    # Far-apart positions give the smallest scale: a short drag is then a bend beyond
+    # ±1e6 DAGitty units, which Python refuses (state model §4).
+    cell = '%%dag G\nA [pos="0,0"]\nB [pos="900000,0"]\nA -> B'
+    nb = open_notebook(["%load_ext causal_magic", cell])
+    nb.run_all()
+    root = nb.cell_output(1).locator("div.cm-dag")
+    expect(root).to_have_attribute("data-mode", "live", timeout=20_000)
+    page = nb.page
+    h = handle(root, "A", "B")
+    path = root.locator('path.cm-edge[data-source="A"][data-target="B"]')
+    straight = path.get_attribute("d")
+    hx, hy = screen_of(h)
+    page.mouse.move(hx, hy)
+    drag(page, (hx, hy), (hx, hy - 150))
+    expect(root.locator(".cm-message")).to_contain_text("outside the drawing")
+    assert nb.kernel_eval("G.edges['A', 'B'].get('pos')") is None
+    expect(path).to_have_attribute("d", straight)  # not left where the pointer let go
+    expect(root.locator("g.cm-edge-group.cm-bent")).to_have_count(0)
