@@ -4,7 +4,7 @@ Why a module of its own: the browser is untrusted input (docs/state-model.md §7
 message is checked here -- its type, the node ids it names, the numbers it carries (NaN,
 inf, 1e400 are refused), the new names (by the parser's own rule) -- before the graph the
 user holds is touched, and a refusal is a short, bounded text shown in the widget.  The
-eleven edit operations, undo/redo and the refusal of browser writes to traits live here as
+thirteen edit operations, undo/redo and the refusal of browser writes to traits live here as
 a mixin of :class:`causal_magic.widget.DagWidget`, which keeps the traits, the drawing and
 the display.
 """
@@ -33,6 +33,7 @@ from .graph import (
     shorten,
     visible_nodes,
 )
+from .layout.bends import carry, control_from_handle
 
 __all__ = ["ECHO", "MAX_COORD", "MAX_MESSAGE", "MAX_NAME", "EditHandling", "EditRefused"]
 
@@ -67,6 +68,10 @@ class EditRefused(ValueError):
 
 
 Snapshot = tuple[dict | None, list, list | None]
+
+#: A bent edge: the graph edges that carry its ``pos`` (one, or a ``<->``'s two), its two
+#: drawn ends, and its name for messages.
+Bent = tuple[list[tuple[Hashable, Hashable]], Hashable, Hashable, str]
 
 
 def _snapshot(G: nx.DiGraph, nodes_only: bool = False) -> Snapshot:
@@ -262,12 +267,73 @@ class EditHandling:
     def _op_move(self, content: dict) -> None:
         n = self._node(content)
         x, y = self._number(content, "x"), self._number(content, "y")
+        bent = _bent_edges(self._graph, n)
 
         def apply(G: nx.DiGraph) -> None:
             self._freeze_positions(G)
-            G.nodes[n]["pos"] = (round(x / self.scale, 3), round(y / self.scale, 3))
+            old = _layout.read_pos(G.nodes[n].get("pos"))
+            G.nodes[n]["pos"] = new = (round(x / self.scale, 3), round(y / self.scale, 3))
+            if old is not None:
+                _carry_bends(G, bent, n, old, new)
 
-        self._edit(apply, nodes_only=True, moved=True)
+        # a bent edge's pos changes too, so undo then keeps the edges as well
+        self._edit(apply, nodes_only=not bent, moved=True)
+
+    def _edge(self, content: dict) -> tuple[Hashable, Hashable]:
+        """The directed edge ``source -> target`` a message names (it must exist)."""
+        u, v = self._node(content, "source"), self._node(content, "target")
+        if not self._graph.has_edge(u, v):
+            raise EditRefused(
+                f"there is no edge {shorten(u)} -> {shorten(v)}; the graph is unchanged"
+            )
+        return u, v
+
+    def _bent(self, content: dict) -> Bent:
+        """What a bend message names: ``source``/``target`` a directed edge, ``a``/``b`` a
+        ``<->`` (whose two hidden edges both carry the ``pos``, as the parser writes it)."""
+        if "a" not in content and "b" not in content:
+            u, v = self._edge(content)
+            return [(u, v)], u, v, f"{shorten(u)} -> {shorten(v)}"
+        a, b = self._node(content, "a"), self._node(content, "b")
+        hidden = [h for h, x, y in bidirected_pairs(self._graph) if {x, y} == {a, b}]
+        name = f"{shorten(a)} <-> {shorten(b)}"
+        if not hidden:
+            raise EditRefused(f"there is no edge {name}; the graph is unchanged")
+        return [(h, n) for h in hidden for n in (a, b)], a, b, name
+
+    def _op_bend(self, content: dict) -> None:
+        """Bend an edge so that its curve passes (at its middle) through ``x``, ``y`` px;
+        kept as DAGitty's edge ``pos``, the curve's control point."""
+        edges, u, v, name = self._bent(content)
+        x, y = self._number(content, "x"), self._number(content, "y")
+        a, b = self._px.get(u), self._px.get(v)
+        if a is None or b is None:
+            raise EditRefused(f"{name} is not drawn; nothing to bend")
+        cx, cy = control_from_handle(a, (x, y), b)
+        c = (round(cx / self.scale, 3), round(cy / self.scale, 3))
+        if max(abs(c[0]), abs(c[1])) > _layout.POS_LIMIT:
+            raise EditRefused(
+                f"that bend of {name} lies beyond ±{_layout.POS_LIMIT:.0e} units, outside "
+                "the drawing; the graph is unchanged"
+            )
+
+        def apply(G: nx.DiGraph) -> None:
+            self._freeze_positions(G)  # a bend means nothing without its ends' positions
+            for e in edges:
+                G.edges[e]["pos"] = c
+
+        self._edit(apply, moved=True)
+
+    def _op_straighten(self, content: dict) -> None:
+        edges, _u, _v, name = self._bent(content)
+        if all(self._graph.edges[e].get("pos") is None for e in edges):
+            raise EditRefused(f"the edge {name} is not bent")
+
+        def apply(G: nx.DiGraph) -> None:
+            for e in edges:
+                G.edges[e].pop("pos", None)
+
+        self._edit(apply, moved=True)
 
     def _op_add_edge(self, content: dict) -> None:
         u, v = self._node(content, "source"), self._node(content, "target")
@@ -372,6 +438,8 @@ class EditHandling:
             self._px = {}
             for n, (x, y) in units.items():
                 G.nodes[n]["pos"] = (round(x, 3), round(y, 3))
+            for _u, _v, d in G.edges(data=True):  # the new layout routes every edge, as
+                d.pop("pos", None)  # DAGitty's "layout" drops its bends
 
         self._edit(apply)
 
@@ -402,8 +470,41 @@ class EditHandling:
         self._done()
 
 
+def _bent_edges(G: nx.DiGraph, n: Hashable) -> list[Bent]:
+    """The drawn edges at ``n`` that carry a bend (``pos``): directed ones and ``<->``."""
+    out: list[Bent] = []
+    for v, d in G.succ[n].items():
+        if d.get("pos") is not None:
+            out.append(([(n, v)], n, v, ""))
+    for u, d in G.pred[n].items():
+        if d.get("pos") is None:
+            continue
+        if not is_hidden(G, u):
+            out.append(([(u, n)], u, n, ""))
+        elif len(G.succ[u]) == 2:  # the hidden node of n <-> other
+            other = next(x for x in G.succ[u] if x != n)
+            out.append(([(u, n), (u, other)], n, other, ""))
+    return out
+
+
+def _carry_bends(G: nx.DiGraph, bent: list[Bent], n: Hashable, old: tuple, new: tuple) -> None:
+    """Node ``n`` moved from ``old`` to ``new`` (units): its bent edges keep their shape
+    (``layout.bends.carry``), so a bend follows its nodes."""
+    for edges, u, v, _name in bent:
+        c = _layout.read_pos(G.edges[edges[0]]["pos"])
+        other = _layout.read_pos(G.nodes[v if u == n else u].get("pos"))
+        if c is None or other is None:
+            continue
+        a, b, a2, b2 = (old, other, new, other) if u == n else (other, old, other, new)
+        x, y = carry(c, a, b, a2, b2)
+        for e in edges:
+            G.edges[e]["pos"] = (round(x, 3), round(y, 3))
+
+
 _OPS: dict[str, Callable[[Any, dict], None]] = {
     "move": EditHandling._op_move,
+    "bend": EditHandling._op_bend,
+    "straighten": EditHandling._op_straighten,
     "add_edge": EditHandling._op_add_edge,
     "delete_edge": EditHandling._op_delete_edge,
     "delete_bidirected": EditHandling._op_delete_bidirected,

@@ -21,6 +21,8 @@ import networkx as nx
 
 from . import style
 from .graph import ROLE_COLORS, bidirected_pairs, visible_nodes
+from .layout import read_pos
+from .layout.bends import clipped, handle_of
 from .layout.labels import label_box, wrap_label
 from .layout.routes import route_ends, smooth_segments
 from .style import (
@@ -64,6 +66,7 @@ def drawing_data(
     G: nx.DiGraph,
     pos_px: Mapping[Hashable, tuple[float, float]],
     routes: Mapping[tuple[Hashable, Hashable], Sequence[tuple[float, float]]] | None = None,
+    scale: float | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """The widget's drawing traits for ``G`` with node positions in pixels.
 
@@ -73,6 +76,9 @@ def drawing_data(
     the name was shortened (``short``: the full name then shows on hover) and the width of
     its name (``w``); an edge that ``routes`` (``causal_magic.layout.in_pixels``) sends
     round nodes carries its inner points (``route``), so both drawings bend it alike.
+    With ``scale`` (px per DAGitty unit), an edge the user bent (its ``pos``, DAGitty's
+    control point, see :mod:`causal_magic.layout.bends`) carries it in px as ``bend``
+    instead of a route: the user's bend overrides the automatic route.
     """
     nodes = []
     routes = routes or {}
@@ -101,14 +107,16 @@ def drawing_data(
     for h, a, b in bidirected_pairs(G):
         hidden.add(h)
         label = G.edges[h, a].get("label")
-        bidirected.append(
-            {
-                "id": node_id(h),
-                "a": node_id(a),
-                "b": node_id(b),
-                "label": "" if label is None else str(label),
-            }
-        )
+        entry = {
+            "id": node_id(h),
+            "a": node_id(a),
+            "b": node_id(b),
+            "label": "" if label is None else str(label),
+        }
+        bend = _bend_px(G.edges[h, a].get("pos"), scale)  # a <-> b [pos=...]: both edges
+        if bend is not None:
+            entry["bend"] = bend
+        bidirected.append(entry)
     edges = []
     for u, v, d in G.edges(data=True):
         if u in hidden or G.nodes[u].get("bidirected"):
@@ -119,10 +127,19 @@ def drawing_data(
             "target": node_id(v),
             "label": "" if label is None else str(label),
         }
-        if routes.get((u, v)):
+        bend = None if d.get("pos") is None else _bend_px(d["pos"], scale)
+        if bend is not None:
+            edge["bend"] = bend
+        elif routes.get((u, v)):
             edge["route"] = [[_finite(x), _finite(y)] for x, y in routes[(u, v)]]
         edges.append(edge)
     return {"nodes": nodes, "edges": edges, "bidirected": bidirected}
+
+
+def _bend_px(pos: Any, scale: float | None) -> list[float] | None:
+    """An edge's stored bend (DAGitty units) in px, or None when absent or unusable."""
+    c = read_pos(pos) if scale else None
+    return None if c is None else [_finite(c[0] * scale), _finite(c[1] * scale)]
 
 
 # -- geometry (the live view's js/geometry.js and js/fitmarks.js pass the same cases:
@@ -159,6 +176,22 @@ def route_path(
         else:
             out.append(f"Q{control[0]:.1f},{control[1]:.1f} {end[0]:.1f},{end[1]:.1f}")
     return "".join(out)
+
+
+def bent_path(a: Sequence[float], c: Sequence[float], b: Sequence[float], r: float) -> str:
+    """Path of a bent edge: the part outside both circles of the quadratic from centre
+    ``a`` to centre ``b`` with control point ``c`` (DAGitty's edge ``pos``), so it passes
+    the handle the user dragged (``layout.bends``)."""
+    (sx, sy), (qx, qy), (ex, ey) = clipped(a, c, b, r)
+    return f"M{sx:.1f},{sy:.1f}Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}"
+
+
+def bent_label_point(
+    a: Sequence[float], c: Sequence[float], b: Sequence[float]
+) -> tuple[float, float]:
+    """Where a bent edge's label goes: its middle (the handle), a little above."""
+    x, y = handle_of(a, c, b)
+    return x, y - style.LABEL_RISE
 
 
 def route_label_point(
@@ -346,14 +379,16 @@ def _edges(
         if a is None or b is None:
             continue
         ax, bx = (a["x"], a["y"]), (b["x"], b["y"])
-        route = e.get("route") or []
+        route, bend = e.get("route") or [], e.get("bend")
         stroke = _edge_style((e["source"], e["target"]), causal, biasing)
+        d = bent_path(ax, bend, bx, r) if bend else route_path(ax, route, bx, r)
         out.append(
-            f'<path d="{route_path(ax, route, bx, r)}" fill="none" {stroke} '
+            f'<path d="{d}" fill="none" {stroke} '
             f"data-source={quoteattr(e['source'])} data-target={quoteattr(e['target'])}/>"
         )
         if e.get("label"):
-            labels.append((*route_label_point(ax, route, bx), e["label"]))
+            at = bent_label_point(ax, bend, bx) if bend else route_label_point(ax, route, bx)
+            labels.append((*at, e["label"]))
     return out
 
 
@@ -368,14 +403,18 @@ def _bidirected(
             continue
         on_bias = any(k[0] == e["id"] for k in biasing)
         color, key = (BIASING_COLOR, "b") if on_bias else (EDGE_COLOR, "e")
+        ax, bx, bend = (a["x"], a["y"]), (b["x"], b["y"]), e.get("bend")
+        d = bent_path(ax, bend, bx, NODE_RADIUS) if bend else bidirected_path(*ax, *bx, NODE_RADIUS)
         out.append(
-            f'<path d="{bidirected_path(a["x"], a["y"], b["x"], b["y"], NODE_RADIUS)}" '
+            f'<path d="{d}" '
             f'fill="none" stroke="{color}" stroke-width="{style.EDGE_WIDTH}" '
             f'stroke-dasharray="{style.BIDIRECTED_DASH}" '
             f'marker-start="url(#cm-arrow-{key})" marker-end="url(#cm-arrow-{key})" '
             f"data-a={quoteattr(e['a'])} data-b={quoteattr(e['b'])}/>"
         )
-        if e.get("label"):
+        if e.get("label") and bend:
+            labels.append((*bent_label_point(ax, bend, bx), e["label"]))
+        elif e.get("label"):
             labels.append(
                 ((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2 - style.LABEL_RISE, e["label"])
             )
@@ -617,7 +656,7 @@ def render_svg(
     # The legend's line goes under the drawing, in the note's band (a longer "note").
     room = " " * int(sum(26 + 6.2 * len(w) for _k, w in legend) / 7)
     foot_text = max(note, room, key=len)  # _frame sizes the foot band for the longer line
-    points = [*nodes, *({"x": m[4], "y": m[5]} for m in marks)]
+    points = [*nodes, *({"x": m[4], "y": m[5]} for m in marks), *_bend_handles(data, by_id)]
     frame = _frame(points, title, foot_text, width, height)
     if legend and note:
         frame = replace(frame, foot=frame.foot + LEGEND_LINE)
@@ -636,6 +675,19 @@ def render_svg(
     out += _note(frame, note)
     out.append("</svg>")
     return "".join(out)
+
+
+def _bend_handles(data: Mapping[str, Any], by_id: Mapping[str, Any]) -> list[dict]:
+    """The middles of the bent edges: the picture must include the curves."""
+    out = []
+    pairs = [(e["source"], e["target"], e) for e in data.get("edges", [])]
+    pairs += [(e["a"], e["b"], e) for e in data.get("bidirected", [])]
+    for u, v, e in pairs:
+        a, b, c = by_id.get(u), by_id.get(v), e.get("bend")
+        if a is not None and b is not None and c:
+            x, y = handle_of((a["x"], a["y"]), c, (b["x"], b["y"]))
+            out.append({"x": x, "y": y})
+    return out
 
 
 def side_by_side(svgs: Sequence[str], gap: int = 12) -> str:
@@ -678,6 +730,18 @@ def _tikz_text(text: str) -> str:
     return "".join(special.get(c, c) for c in text).replace("\n", r"\\")
 
 
+def _tikz_link(e: Mapping[str, Any], a: Mapping, b: Mapping, scale: float, straight="--") -> str:
+    """``--``, or for a bent edge DAGitty's own TikZ curve: the quadratic's control point
+    ``c`` as the two cubic controls ``a/3 + 2c/3`` and ``b/3 + 2c/3`` (TikZ cuts the curve
+    at the node borders)."""
+    c = e.get("bend")
+    if not c:
+        return straight
+    p1 = ((a["x"] + 2 * c[0]) / 3 / scale, -(a["y"] + 2 * c[1]) / 3 / scale)
+    p2 = ((b["x"] + 2 * c[0]) / 3 / scale, -(b["y"] + 2 * c[1]) / 3 / scale)
+    return f".. controls ({p1[0]:.2f}, {p1[1]:.2f}) and ({p2[0]:.2f}, {p2[1]:.2f}) .."
+
+
 def render_tikz(data: Mapping[str, Any], *, scale: float = 100.0) -> str:
     """A TikZ picture of drawing ``data`` (positions in px, ``scale`` px per cm).
 
@@ -685,6 +749,7 @@ def render_tikz(data: Mapping[str, Any], *, scale: float = 100.0) -> str:
     ``<->`` edges dashed and bent; y is flipped (TikZ's y grows upwards).
     """
     ids = {n["id"]: f"n{i}" for i, n in enumerate(data.get("nodes", []))}
+    by_id = {n["id"]: n for n in data.get("nodes", [])}
     lines = [
         r"\begin{tikzpicture}[>={Stealth[length=2.5mm]}, every node/.style={circle, draw, "
         r"align=center, minimum size=8mm, font=\small}]"
@@ -701,12 +766,15 @@ def render_tikz(data: Mapping[str, Any], *, scale: float = 100.0) -> str:
     for e in data.get("edges", []):
         if e["source"] in ids and e["target"] in ids:
             label = f" node[midway, above, draw=none] {{{_tikz_text(e['label'])}}}"
+            link = _tikz_link(e, by_id[e["source"]], by_id[e["target"]], scale)
             lines.append(
-                f"  \\draw[->] ({ids[e['source']]}) -- ({ids[e['target']]})"
+                f"  \\draw[->] ({ids[e['source']]}) {link} ({ids[e['target']]})"
                 f"{label if e.get('label') else ''};"
             )
     for e in data.get("bidirected", []):
         if e["a"] in ids and e["b"] in ids:
-            lines.append(f"  \\draw[<->, dashed, bend left=25] ({ids[e['a']]}) to ({ids[e['b']]});")
+            link = _tikz_link(e, by_id[e["a"]], by_id[e["b"]], scale, "to")
+            bent = "" if e.get("bend") else ", bend left=25"
+            lines.append(f"  \\draw[<->, dashed{bent}] ({ids[e['a']]}) {link} ({ids[e['b']]});")
     lines.append(r"\end{tikzpicture}")
     return "\n".join(lines) + "\n"

@@ -61,7 +61,11 @@ _lost_edits: weakref.WeakKeyDictionary[nx.DiGraph, str] = weakref.WeakKeyDiction
 def _shape(G: nx.DiGraph) -> str:
     """The graph without positions: what a drag does not change."""
     nodes = [(n, {k: v for k, v in d.items() if k != "pos"}) for n, d in G.nodes(data=True)]
-    return repr((nodes, list(G.edges(data=True)), G.graph))
+    edges = [  # an edge's pos is its bend: a position too (a copy only where there is one)
+        (u, v, d if "pos" not in d else {k: x for k, x in d.items() if k != "pos"})
+        for u, v, d in G.edges(data=True)
+    ]
+    return repr((nodes, edges, G.graph))
 
 
 def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
@@ -331,7 +335,7 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
         self._px, routes = _layout.in_pixels(G, plan, s, earlier=earlier)
         self._routes = routes
         self._drawn = frozenset(_layout.drawn_edges(G))
-        data = drawing_data(G, self._px, routes)
+        data = drawing_data(G, self._px, routes, scale=s)
         fp = sync.fingerprint(G)
         dirty = fp != self._cell_fp
         stale_marks = self._fit_structure is not None and self._fit_structure != _structure(G)

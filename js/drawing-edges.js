@@ -3,10 +3,20 @@
 // node is dragged (each edge is registered with its two nodes in `incident`). A directed
 // edge that Python routed round other nodes (`route`: inner points, in px) follows its
 // route while its two nodes stay where the route was made for; a dragged end draws it
-// straight until Python sends the new route.
+// straight until Python sends the new route. An edge the user bent (`bend`: DAGitty's
+// control point, in px; js/bends.js) is a curve through its handle, and the bend follows
+// a dragged end. Each edge (and <->) has a handle at its middle (circle.cm-bend-handle,
+// shown on hover in a live view) to drag it by.
 
 import { select } from "d3-selection";
-import { bidirectedPath, labelPoint, routeLabelPoint, routePath } from "./geometry.js";
+import { bentPath, carryBend, controlFromHandle, handleOf } from "./bends.js";
+import { bendPoint, bidirectedPath, labelPoint, routeLabelPoint, routePath } from "./geometry.js";
+import { STYLE } from "./style.js";
+
+const rise = () => STYLE.edge.labelRise;
+
+/** The bend handle's radius (px); the hit area is its circle. */
+export const HANDLE_RADIUS = 6;
 
 const edgeKey = (e) => `${e.source}\u0000${e.target}`;
 const biKey = (e) => `${e.a}\u0000${e.b}`;
@@ -24,19 +34,63 @@ function liveRoute(item, a, b) {
   return at[0] === a.x && at[1] === a.y && at[2] === b.x && at[3] === b.y ? item.d.route : null;
 }
 
-/** Redraw one edge group (`item` from `incident`) where its nodes are now (`pos`). */
-export function placeEdge(item, pos, radius) {
+/** The bend's control point now: as Python sent it, carried along if an end moved. */
+export function liveBend(item, a, b) {
+  const { at, d } = item;
+  if (!d.bend) return null;
+  if (!at || (at[0] === a.x && at[1] === a.y && at[2] === b.x && at[3] === b.y)) return d.bend;
+  return carryBend(d.bend, { x: at[0], y: at[1] }, { x: at[2], y: at[3] }, a, b);
+}
+
+/** Where an edge's handle goes: the middle of its curve (bent), of its route, or of it. */
+export function handlePoint(a, bend, route, b) {
+  if (bend) return handleOf(a, bend, b);
+  const [x, y] = routeLabelPoint(a, route, b);
+  return [x, y + rise()];
+}
+
+/** The middles of the bent edges, directed and <-> (the view must include their curves). */
+export function bendPoints(edges, pos, bidirected = []) {
+  const out = [];
+  const ends = [
+    ...edges.map((e) => [e, e.source, e.target]),
+    ...bidirected.map((e) => [e, e.a, e.b]),
+  ];
+  for (const [e, u, v] of ends) {
+    const a = pos.get(u);
+    const b = pos.get(v);
+    if (e.bend && a && b) {
+      const [x, y] = handleOf(a, e.bend, b);
+      out.push({ x, y });
+    }
+  }
+  return out;
+}
+
+/** Redraw one edge group (`item` from `incident`) where its nodes are now (`pos`);
+ *  `dragged` (px), while its handle is dragged: the curve goes through that point. */
+export function placeEdge(item, pos, radius, dragged = null) {
   const { kind, g, d } = item;
   const bi = kind === "bidirected";
   const a = pos.get(bi ? d.a : d.source);
   const b = pos.get(bi ? d.b : d.target);
   if (!a || !b) return;
+  const bend = dragged ? controlFromHandle(a, dragged, b) : liveBend(item, a, b);
   if (bi) {
-    placePath(g, bidirectedPath(a, b, radius), d.label, labelPoint(a, b, true));
+    const [hx, hy] = handleOf(a, bend ?? bendPoint(a, b), b);
+    g.select("circle.cm-bend-handle").attr("cx", hx).attr("cy", hy);
+    if (bend) placePath(g, bentPath(a, bend, b, radius), d.label, [hx, hy - rise()]);
+    else placePath(g, bidirectedPath(a, b, radius), d.label, labelPoint(a, b, true));
     return;
   }
-  const route = liveRoute(item, a, b);
-  placePath(g, routePath(a, route, b, radius), d.label, routeLabelPoint(a, route, b));
+  const route = bend ? null : liveRoute(item, a, b);
+  const [hx, hy] = handlePoint(a, bend, route, b);
+  g.select("circle.cm-bend-handle").attr("cx", hx).attr("cy", hy);
+  if (bend) {
+    placePath(g, bentPath(a, bend, b, radius), d.label, [hx, hy - rise()]);
+  } else {
+    placePath(g, routePath(a, route, b, radius), d.label, routeLabelPoint(a, route, b));
+  }
 }
 
 function enterEdge(enter) {
@@ -75,9 +129,17 @@ export function drawEdges(edgesG, data, ctx) {
   edgesG
     .selectAll("g.cm-edge-group.cm-directed")
     .data(data.edges, edgeKey)
-    .join((enter) => enterEdge(enter).classed("cm-directed", true))
+    .join((enter) => {
+      const g = enterEdge(enter).classed("cm-directed", true);
+      g.append("circle").attr("class", "cm-bend-handle").attr("r", HANDLE_RADIUS);
+      return g;
+    })
     .each(function (d) {
       const g = select(this);
+      g.classed("cm-bent", Boolean(d.bend));
+      g.select("circle.cm-bend-handle") // (select passes the edge's datum on to the handle)
+        .attr("data-source", d.source)
+        .attr("data-target", d.target);
       const cls = classify.edge(d.source, d.target);
       const isSel = sel?.kind === "edge" && sel.source === d.source && sel.target === d.target;
       g.selectAll("path").attr("data-source", d.source).attr("data-target", d.target);
@@ -90,9 +152,15 @@ export function drawEdges(edgesG, data, ctx) {
   edgesG
     .selectAll("g.cm-edge-group.cm-bi")
     .data(data.bidirected, biKey)
-    .join((enter) => enterEdge(enter).classed("cm-bi", true))
+    .join((enter) => {
+      const g = enterEdge(enter).classed("cm-bi", true);
+      g.append("circle").attr("class", "cm-bend-handle").attr("r", HANDLE_RADIUS);
+      return g;
+    })
     .each(function (d) {
       const g = select(this);
+      g.classed("cm-bent", Boolean(d.bend));
+      g.select("circle.cm-bend-handle").attr("data-a", d.a).attr("data-b", d.b);
       const cls = classify.bidirected(d.id);
       const isSel = sel?.kind === "bidirected" && sel.a === d.a && sel.b === d.b;
       g.selectAll("path").attr("data-a", d.a).attr("data-b", d.b);

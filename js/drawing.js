@@ -4,7 +4,7 @@
 // module owns the layers and what they share: the on-screen positions.
 
 import { select } from "d3-selection";
-import { placeEdge, drawEdges } from "./drawing-edges.js";
+import { bendPoints, placeEdge, drawEdges } from "./drawing-edges.js";
 import { marksLayer } from "./drawing-marks.js";
 import { drawNodes } from "./drawing-nodes.js";
 import { edgeClassifier, setMembers } from "./overlay.js";
@@ -87,6 +87,8 @@ export function createDrawing(
   const pos = new Map(); // id -> {x, y}: what is on screen now
   const incident = new Map(); // id -> [{kind, g, d}]: the edges to redraw when id moves
   let nodes = [];
+  let edges = [];
+  let bidirected = [];
   let held = null; // id of the node being dragged: keep its on-screen position
   const marks = marksLayer(marksG, pos, radius);
   const marker = (cls) => `url(#${uid}-${cls || "plain"})`;
@@ -94,6 +96,8 @@ export function createDrawing(
   /** Draw `data` ({nodes, edges, bidirected}) with `overlay` and the current `selection`. */
   function update(data, overlay, selection) {
     nodes = data.nodes;
+    edges = data.edges || [];
+    bidirected = data.bidirected || [];
     takePositions(pos, nodes, held);
     incident.clear();
     const addIncident = (id, item) => {
@@ -141,9 +145,20 @@ export function createDrawing(
     hold(id) {
       held = id;
     },
+    /** Draw the edge `d` (a directed edge or a <->) through (x, y) while its handle is
+     *  dragged; with no point, as the model says. */
+    previewBend(d, x = null, y = null) {
+      const item = (incident.get(d.source ?? d.a) ?? []).find((it) => it.d === d);
+      if (item) placeEdge(item, pos, radius, x === null ? null : [x, y]);
+    },
     position: (id) => pos.get(id),
     nodes: () => nodes.map((n) => ({ ...n, ...pos.get(n.id) })),
-    /** Points the view must include (fit, export): the nodes and the fit marks' glyphs. */
-    extent: () => [...nodes.map((n) => ({ w: n.w, ...(pos.get(n.id) ?? n) })), ...marks.points()],
+    /** Points the view must include (fit, export): the nodes, the fit marks' glyphs and
+     *  the middles of bent edges. */
+    extent: () => [
+      ...nodes.map((n) => ({ w: n.w, ...(pos.get(n.id) ?? n) })),
+      ...marks.points(),
+      ...bendPoints(edges, pos, bidirected),
+    ],
   };
 }

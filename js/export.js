@@ -45,7 +45,8 @@ export function svgString(
   });
   const legendH = extra ? extra.getBBox?.().height || 0 : 0;
   if (extra) extra.remove();
-  for (const el of clone.querySelectorAll(".cm-edge-hit, .cm-temp-edge")) el.remove();
+  for (const el of clone.querySelectorAll(".cm-edge-hit, .cm-temp-edge, .cm-bend-handle"))
+    el.remove();
   const [x0, y0, x1, y1] = bounds(nodes, radius);
   const band = title ? STYLE.title.band : 0;
   const m = 16;

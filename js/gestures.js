@@ -1,6 +1,8 @@
 // Pointer gestures on the drawing: dragging a node moves it (shift+drag draws a new edge),
-// clicking selects (or connects, in connect mode), double-clicking the background names a
-// new node. Each finished gesture becomes one edit message; Python validates it.
+// dragging an edge's middle (its handle) bends it and double-clicking the handle of a bent
+// edge straightens it, clicking selects (or connects, in connect mode), double-clicking
+// the background names a new node. Each finished gesture becomes one edit message; Python
+// validates it.
 
 import { drag } from "d3-drag";
 import { pointer } from "d3-selection";
@@ -58,6 +60,53 @@ function dropped(w, s, event) {
   w.send(edit("move", { id: s.id, x: roundCoord(event.x), y: roundCoord(event.y) }));
 }
 
+/** The edge a bend message names: `source`/`target`, or `a`/`b` for a <->. */
+export function bendEnds(d) {
+  return d.source !== undefined ? { source: d.source, target: d.target } : { a: d.a, b: d.b };
+}
+
+/** The drag behaviour for edge handles (circle.cm-bend-handle, whose datum is the edge):
+ *  the curve follows the pointer, and the drop is sent as a `bend` through that point. */
+export function bendDragger(w) {
+  const { drawing, view } = w;
+  let state = null;
+  return drag()
+    .container(() => drawing.viewport.node())
+    .subject((event) => {
+      const c = event.sourceEvent?.target;
+      return { x: Number(c?.getAttribute?.("cx")) || 0, y: Number(c?.getAttribute?.("cy")) || 0 };
+    })
+    .on("start", (event, d) => {
+      state = { d, moved: false, refused: !w.editable() };
+      view.autoFit = false;
+    })
+    .on("drag", (event) => {
+      if (!state) return;
+      state.moved = true;
+      if (!state.refused) drawing.previewBend(state.d, event.x, event.y);
+    })
+    .on("end", (event) => {
+      const s = state;
+      state = null;
+      if (!s || !s.moved) return;
+      if (s.refused) {
+        w.refused();
+        return;
+      }
+      const [x, y] = [roundCoord(event.x), roundCoord(event.y)];
+      w.send(edit("bend", { ...bendEnds(s.d), x, y }));
+    });
+}
+
+/** A double click on a bent edge's handle: the message that straightens it, or null. */
+export function straightenMessage(target) {
+  const handle = target?.closest?.(".cm-bend-handle");
+  if (!handle || !handle.closest?.(".cm-bent")) return null;
+  const at = (k) => handle.getAttribute(k);
+  if (at("data-a") !== null) return edit("straighten", { a: at("data-a"), b: at("data-b") });
+  return edit("straighten", { source: at("data-source"), target: at("data-target") });
+}
+
 /** Clicks and double clicks on the drawing. */
 export function bindClicks(w) {
   const { drawing, view, notes } = w;
@@ -82,6 +131,12 @@ export function bindClicks(w) {
   });
 
   drawing.svg.on("dblclick", (event) => {
+    const straighten = straightenMessage(event.target);
+    if (straighten) {
+      event.preventDefault();
+      if (!w.refused()) w.send(straighten);
+      return;
+    }
     if (event.target.closest?.(".cm-node, .cm-edge-group")) return;
     event.preventDefault();
     if (w.refused()) return;

@@ -5,6 +5,7 @@
 export const HELP_LINES = Object.freeze([
   ["drag a node", "move it (positions are kept in the graph)"],
   ["Shift + drag from A onto B", "add the edge A → B"],
+  ["drag the middle of an edge", "bend it (double-click the middle to straighten it)"],
   ["Connect, click A, click B", "add the edge A → B"],
   ["double-click the background", "name and add a new node there"],
   ["click a node or an edge", "select it; Delete / Backspace removes it; F2 renames a node"],

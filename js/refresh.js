@@ -28,6 +28,7 @@ export function createRefresh(w) {
     dom.svgEl.setAttribute("aria-label", `causal graph: ${d.nodes.length} nodes`);
     if (view.autoFit) w.framing.fit();
     drawing.viewport.selectAll("g.cm-node").call(w.dragger); // new nodes can be dragged
+    drawing.viewport.selectAll("circle.cm-bend-handle").call(w.bendDragger); // and edges bent
     markDrawing(w);
     legend();
   }

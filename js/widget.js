@@ -11,7 +11,7 @@ import { createDrawing } from "./drawing.js";
 import { buildDom } from "./dom.js";
 import { canEdit, modeNote } from "./editing.js";
 import { createFraming } from "./framing.js";
-import { bindClicks, nodeDragger } from "./gestures.js";
+import { bendDragger, bindClicks, nodeDragger } from "./gestures.js";
 import { bindKeyboard } from "./keyboard.js";
 import { createChannel } from "./messages.js";
 import { createNotes } from "./notes.js";
@@ -77,6 +77,7 @@ function wire(model, host, subs) {
   w.send = w.channel.send;
   w.framing = createFraming(w);
   w.dragger = nodeDragger(w);
+  w.bendDragger = bendDragger(w);
   w.refresh = createRefresh(w);
   w.select = w.refresh.select;
   w.textInput = createTextInput(w);
@@ -108,6 +109,9 @@ function followModel(w, onModel, onLive) {
     refresh.status,
   );
   onModel("change:message_seq change:message", () => w.notes.say(model.get("message")));
+  // A refusal changes no trait the drawing follows: redraw from the model, so a refused
+  // move or bend does not stay where the pointer left it.
+  onModel("change:message_seq", () => w.refresh.graph());
   onModel("change:static_ids", () => hideStaticCopies(model.get("static_ids")));
   hideStaticCopies(model.get("static_ids"));
   onModel("msg:custom", (msg) =>

@@ -749,7 +749,7 @@ def test_legacy_adjacency_matrix_and_edge_bends_and_encoded_names():
     G = parse_dag("a%20b E\nc O\nd 1\n\n0 1 0\n0 0 0\n1 1 0")
     assert sorted(G.edges) == [("a b", "c"), ("d", "a b"), ("d", "c")]
     H = parse_dag("x E\ny O\nz 1\n\nx y @0.1,0.2 z")
-    assert H.edges["x", "y"]["pos"] == "0.1,0.2" and H.has_edge("x", "z")
+    assert H.edges["x", "y"]["pos"] == (0.1, 0.2) and H.has_edge("x", "z")
 
 
 def test_legacy_text_cycle_is_refused_and_named():

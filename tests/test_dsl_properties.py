@@ -52,10 +52,11 @@ node_keys = st.one_of(
     st.sampled_from(["observed", "dir", "style", "a", "G", "exposure"]),
     st.text(text_chars, max_size=5),
 ).filter(lambda k: k not in ("role", "pos", "label", "bidirected"))
+# An edge's pos is its bend (DAGitty's control point: two numbers), drawn in dags().
 edge_keys = st.one_of(
-    st.sampled_from(["role", "dir", "style", "observed", "a", "b", "G", "pos"]),
+    st.sampled_from(["role", "dir", "style", "observed", "a", "b", "G"]),
     st.text(text_chars, max_size=5),
-)
+).filter(lambda k: k != "pos")
 values = st.one_of(st.sampled_from(["no", "both", "dashed", "treatment"]), values)
 coords = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
@@ -81,6 +82,8 @@ def dags(draw) -> nx.DiGraph:
     if pairs:
         for u, v in draw(st.lists(st.sampled_from(pairs), max_size=10, unique=True)):
             G.add_edge(u, v, **draw(st.dictionaries(edge_keys, values, max_size=2)))
+            if draw(st.booleans()):
+                G.edges[u, v]["pos"] = (draw(coords), draw(coords))
         for a, b in draw(st.lists(st.sampled_from(pairs), max_size=2, unique=True)):
             try:
                 hidden = add_bidirected(G, a, b)

@@ -126,7 +126,10 @@ def _adjacency_line(G: nx.DiGraph, words: list, lineno: int, line: str) -> None:
         if m is not None:
             if last is None:
                 raise DagSyntaxError(f"DAGitty legacy text: {w!r} follows no edge", lineno, 1, line)
-            G.edges[last]["pos"] = f"{m[1]},{m[2]}"
+            x, y = float(m[1]), float(m[2])
+            if not (math.isfinite(x) and math.isfinite(y)):
+                raise DagSyntaxError(f"the bend {w!r} is not finite", lineno, 1, line)
+            G.edges[last]["pos"] = (x, y)  # as an edge's pos="x,y" in DAGitty's text
             continue
         last = (src, unquote(w))
         G.add_edge(*last)

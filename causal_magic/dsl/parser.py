@@ -475,6 +475,9 @@ class _Parser:
             for key, val in attrs
             if not (both and (_bare(key, "dir") or (_bare(key, "style") and val[1] == "dashed")))
         }
+        for key, val in attrs:  # DAGitty's bend: the curve's control point, as numbers
+            if key[1] == "pos" and "pos" in data:
+                data["pos"] = self.position(val[1], val)
         for kind, u, v, tok in edges:
             if kind == "->" and not both:
                 if G.has_edge(u, v):

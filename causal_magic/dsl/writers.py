@@ -32,13 +32,15 @@ from .lexer import (
 )
 
 
-def _pos(node: Any, pos: Any) -> str:
+def _pos(node: Any, pos: Any, what: str = "node") -> str:
+    if isinstance(pos, str):  # DAGitty's own "x,y", as a user may set it from Python
+        pos = pos.split(",")
     try:
         x, y = (float(p) for p in pos)
     except (TypeError, ValueError):
-        raise GraphError(f"node {node!r} has pos={pos!r}; expected (x, y) numbers") from None
+        raise GraphError(f"{what} {node!r} has pos={pos!r}; expected (x, y) numbers") from None
     if not (math.isfinite(x) and math.isfinite(y)):
-        raise GraphError(f"node {node!r} has pos={pos!r}; expected finite numbers")
+        raise GraphError(f"{what} {node!r} has pos={pos!r}; expected finite numbers")
     return f"{_num(x)},{_num(y)}"
 
 
@@ -78,8 +80,16 @@ def _node_attr_items(G: nx.DiGraph, n: Any, role_words: dict[str, str], quote_al
     return items
 
 
-def _edge_attr_items(data: dict, quote_all: bool) -> list[str]:
-    return [f"{_key(k)}={_value(v, quote_all)}" for k, v in data.items() if v is not None]
+def _edge_attr_items(data: dict, quote_all: bool, edge: Any = None) -> list[str]:
+    """An edge's attributes; its bend ``pos`` first, as DAGitty writes it (``pos="x,y"``:
+    the control point of the quadratic curve, see :mod:`causal_magic.layout.bends`)."""
+    items = []
+    if data.get("pos") is not None:
+        items.append(f'pos="{_pos(edge, data["pos"], "edge")}"')
+    for k, v in data.items():
+        if v is not None and k != "pos":
+            items.append(f"{_key(k)}={_value(v, quote_all)}")
+    return items
 
 
 def _graph_attr_lines(G: nx.DiGraph, quote_all: bool) -> list[str]:
@@ -121,14 +131,15 @@ def to_dsl(G: nx.DiGraph) -> str:
     for u in G.nodes:
         if u in hidden:
             a, b = hidden[u]
-            attrs = _edge_attr_items(G.edges[u, a], quote_all=False)
+            attrs = _edge_attr_items(G.edges[u, a], False, f"{a} <-> {b}")
             lines.append(
                 f"{_quote(a)} <-> {_quote(b)}" + (f" [{', '.join(attrs)}]" if attrs else "")
             )
             continue
         runs: dict[tuple[str, ...], list[str]] = {}
         for v, data in G.adj[u].items():
-            runs.setdefault(tuple(_edge_attr_items(data, False)), []).append(_quote(v))
+            attrs = tuple(_edge_attr_items(data, False, f"{u} -> {v}"))
+            runs.setdefault(attrs, []).append(_quote(v))
         for attrs, targets in runs.items():
             line = f"{_quote(u)} -> {', '.join(targets)}"
             lines.append(line + (f" [{', '.join(attrs)}]" if attrs else ""))
@@ -170,7 +181,7 @@ def to_dagitty(G: nx.DiGraph) -> str:
             line = f"{q(a)} <-> {q(b)}"
         else:
             line = f"{q(u)} -> {q(v)}"
-        attrs = _edge_attr_items(data, quote_all=True)
+        attrs = _edge_attr_items(data, True, line)
         edges.append(line + (f" [{','.join(attrs)}]" if attrs else ""))
     body = _graph_attr_lines(G, quote_all=True) + sorted(nodes) + sorted(edges)
     return head + "\n" + "".join(line + "\n" for line in body) + "}\n"
@@ -201,7 +212,7 @@ def to_dot(G: nx.DiGraph) -> str:
             items.append('observed="no"')
         lines.append(f"  {q(n)}" + (f" [{', '.join(items)}]" if items else "") + ";")
     for u, v, data in G.edges(data=True):
-        attrs = _edge_attr_items(data, quote_all=True)
+        attrs = _edge_attr_items(data, True, f"{u} -> {v}")
         if u in hidden:
             a, b = hidden[u]
             if v != a:
