@@ -3,8 +3,9 @@
 Why a module of its own: the strata path counts; this path fits.  It takes the
 same plans (the graph's adjustment set) and returns the same
 :class:`~causal_magic.estimate.result.DoResult`, with the model-based fields
-filled: ``se``, ``ci`` (influence function for ipw/aipw, a row bootstrap for
-gformula, or for ipw/aipw too when ``bootstrap`` is given), ``diagnostics``
+filled: ``se``, ``ci`` (influence function for ipw/aipw -- ipw's accounting for
+the estimated default propensity -- a row bootstrap for gformula, or for
+ipw/aipw too when ``bootstrap`` is given), ``diagnostics``
 and ``models`` (what the card says about the method).  The models are in
 :mod:`~causal_magic.estimate.models`, the estimators in
 :mod:`~causal_magic.estimate.aipw`, the diagnostics in
@@ -328,7 +329,7 @@ def _result(q, plans, parts, naive, o, info, diag, warnings, graph_name, n, drop
         (
             f"row bootstrap, {o.bootstrap} resamples (models refitted)"
             if boot
-            else "influence function (no resampling)"
+            else "influence function (no resampling)" + _ipw_if_words(method, parts)
         )
         if ci
         else ""
@@ -373,6 +374,18 @@ def _result(q, plans, parts, naive, o, info, diag, warnings, graph_name, n, drop
     r.diagnostics, r.models = diag, info
     r.bootstrap = o.bootstrap if boot else 0
     return r
+
+
+def _ipw_if_words(method: str, parts: list[tuple]) -> str:
+    """What ipw's influence function assumes of the propensity (aipw's needs no correction)."""
+    if method != "ipw":
+        return ""
+    if all(nu.prop is not None for _, _, nu in parts):
+        return "; it accounts for the estimated propensity (M-estimation)"
+    return (
+        "; it treats your propensity model's probabilities as known, so it is conservative "
+        "(wider than need be); bootstrap=N resamples instead"
+    )
 
 
 def _plain(query, value, naive, method, plan, n, dropped, graph_name, se, term) -> DoResult:

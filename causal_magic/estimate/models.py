@@ -196,14 +196,21 @@ def fit_logistic(
     X, y, notes: list[str], what: str, start=None, keep: list | None = None
 ) -> np.ndarray:
     """Logistic regression by Newton's method; separation -> a small ridge, said in ``notes``."""
+    return fit_logistic_ridge(X, y, notes, what, start, keep)[0]
+
+
+def fit_logistic_ridge(
+    X, y, notes: list[str], what: str, start=None, keep: list | None = None
+) -> tuple[np.ndarray, float]:
+    """:func:`fit_logistic` and the ridge penalty it used (0.0: none)."""
     coef = _newton(X, y, 0.0, start=start, keep=keep)
-    if coef is None:
-        notes.append(
-            f"the {what} model separates the data perfectly (or its adjusters are collinear): "
-            f"fitted with a small ridge penalty ({RIDGE:g}), so its probabilities stay in (0, 1)"
-        )
-        coef = _newton(X, y, RIDGE)
-    return coef
+    if coef is not None:
+        return coef, 0.0
+    notes.append(
+        f"the {what} model separates the data perfectly (or its adjusters are collinear): "
+        f"fitted with a small ridge penalty ({RIDGE:g}), so its probabilities stay in (0, 1)"
+    )
+    return _newton(X, y, RIDGE), RIDGE
 
 
 def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None = None):
@@ -256,6 +263,13 @@ def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None =
 
 def fit_multinomial(X: np.ndarray, codes: np.ndarray, k: int, notes: list[str]) -> np.ndarray:
     """Multinomial logistic (first level the reference) by Newton on the stacked coefficients."""
+    return fit_multinomial_ridge(X, codes, k, notes)[0]
+
+
+def fit_multinomial_ridge(
+    X: np.ndarray, codes: np.ndarray, k: int, notes: list[str]
+) -> tuple[np.ndarray, float]:
+    """:func:`fit_multinomial` and the ridge penalty it used (0.0: none)."""
     for ridge in (0.0, RIDGE):
         beta = _multinomial_newton(X, codes, k, ridge)
         if beta is not None:
@@ -264,7 +278,7 @@ def fit_multinomial(X: np.ndarray, codes: np.ndarray, k: int, notes: list[str]) 
                     "the propensity model separates the data (or is collinear): fitted with "
                     f"a small ridge penalty ({RIDGE:g})"
                 )
-            return beta
+            return beta, ridge
     raise DataError("the multinomial propensity model did not converge")
 
 
