@@ -81,6 +81,9 @@ def nuisances(d: Design, s: Spec) -> Nuisances:
     mu = {a: np.empty(n) for a in s.arms if a in s.mu_arms or not s.mu_arms} if s.need_mu else {}
     e = {a: np.empty(n) for a in s.arms} if s.need_e else {}
     if s.outcome_model is None and s.propensity_model is None and not d.saturated and s.k == 2:
+        if s.folds <= 1 and not mu:  # the propensity alone, on all rows: nothing to sort
+            prop = _propensity_only(d, s, e, notes)
+            return Nuisances(mu, e, list(dict.fromkeys(notes)), prop)
         prop = _blocked(d, s, fold, mu, e, notes)
         return Nuisances(mu, e, list(dict.fromkeys(notes)), prop)
     warm: dict = {}  # each fit starts from the previous fold's coefficients
@@ -111,28 +114,41 @@ def _fitted(d: Design, s: Spec, probs: np.ndarray, ridge: float) -> PropensityFi
 def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> PropensityFit | None:
     """The default GLMs for a binary treatment on row blocks: no copy per fold or arm.
 
-    The rows are sorted once by (fold, arm); every fit then reads views of the
-    sorted matrix, and each fold's predictions are one contiguous slice.  Same
-    fits as the general loop (the same rows, the same Newton), only faster.
-    With one fold, the propensity's fit is returned for ipw's influence function.
+    The rows are sorted once by (arm, fold); every fit then reads views of the
+    sorted matrix -- an arm's training rows are at most two contiguous blocks (the
+    folds before and after the held-out one), the propensity's at most four -- so
+    each Newton step makes few, large BLAS calls.  Same fits as the general loop
+    (the same rows, the same Newton), only faster.  With one fold, the
+    propensity's fit is returned for ipw's influence function.
     """
     K, k = max(s.folds, 1), s.k
-    key = fold * k + s.x
+    key = s.x * K + fold
+    if K * k < 2**15:  # a small integer type: NumPy's stable sort is then a radix sort
+        key = key.astype(np.int16)
     order = np.argsort(key, kind="stable")
     cut = np.searchsorted(key[order], np.arange(K * k + 1))
     X, y = d.matrix[order], s.y[order]
 
-    def rows(f: int, a: int) -> slice:
-        return slice(cut[f * k + a], cut[f * k + a + 1])
+    def train(a: int, kk: int) -> list[slice]:
+        """Arm ``a``'s rows outside fold ``kk`` (all of them with one fold)."""
+        lo, mid, hi = cut[a * K], cut[a * K + kk], cut[a * K + kk + 1]
+        parts = (
+            [slice(lo, cut[(a + 1) * K])]
+            if K == 1
+            else [slice(lo, mid), slice(hi, cut[(a + 1) * K])]
+        )
+        return [p for p in parts if p.stop > p.start]
 
     warm: dict = {}
     prop = None
     for kk in range(K):
-        train = [f for f in range(K) if f != kk] if K > 1 else [0]
-        test = slice(cut[kk * k], cut[(kk + 1) * k])
-        dest = order[test]
+        held = (
+            [slice(cut[a * K + kk], cut[a * K + kk + 1]) for a in range(k)]
+            if K > 1
+            else [slice(0, len(order))]
+        )
         for a in mu:
-            blocks = [rows(f, a) for f in train if cut[f * k + a + 1] > cut[f * k + a]]
+            blocks = train(a, kk)
             if not blocks:
                 raise PositivityError(
                     f"no rows at the treatment value {_name(s, a)} to fit the outcome"
@@ -143,25 +159,43 @@ def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> Propen
                 keep = warm.setdefault(("H", a), [None])
                 coef = fit_logistic(Xs, ys, notes, "outcome", warm.get(("mu", a)), keep)
                 warm["mu", a] = coef
-                mu[a][dest] = logistic_probs(X[test], coef)
+                predict = logistic_probs
             else:
-                mu[a][dest] = X[test] @ fit_linear(Xs, ys, notes)
+                coef, predict = fit_linear(Xs, ys, notes), np.matmul
+            if K == 1:  # every row held out: predict in the data's order, no scatter
+                mu[a] = predict(d.matrix, coef)
+            for t in held if K > 1 else ():
+                mu[a][order[t]] = predict(X[t], coef)
         if e:
-            blocks = [(rows(f, a), float(a == 1)) for f in train for a in range(k)]
-            Xs = [X[b] for b, _ in blocks if b.stop > b.start]
-            ys = [v for b, v in blocks if b.stop > b.start]
+            blocks = [(b, float(a == 1)) for a in range(k) for b in train(a, kk)]
             coef, ridge = fit_logistic_ridge(
-                Xs, ys, notes, "propensity", warm.get("e"), warm.setdefault("He", [None])
+                [X[b] for b, _ in blocks],
+                [v for _, v in blocks],
+                notes,
+                "propensity",
+                warm.get("e"),
+                warm.setdefault("He", [None]),
             )
             warm["e"] = coef
-            p1 = logistic_probs(X[test], coef)
-            for a in e:
-                e[a][dest] = p1 if a == 1 else 1 - p1
-            if K == 1:
-                e1 = np.empty(len(p1))
-                e1[dest] = p1
-                prop = PropensityFit("logistic", d.matrix, e1, ridge)
+            if K == 1:  # every row held out: predict in the data's order, no scatter
+                p1 = logistic_probs(d.matrix, coef)
+                for a in e:
+                    e[a] = p1 if a == 1 else 1 - p1
+                prop = PropensityFit("logistic", d.matrix, p1, ridge)
+            for t in held if K > 1 else ():
+                p1, dest = logistic_probs(X[t], coef), order[t]
+                for a in e:
+                    e[a][dest] = p1 if a == 1 else 1 - p1
     return prop
+
+
+def _propensity_only(d: Design, s: Spec, e: dict, notes: list) -> PropensityFit:
+    """The default binary propensity fitted once on all rows (ipw, and the diagnostics)."""
+    coef, ridge = fit_logistic_ridge(d.matrix, (s.x == 1) * 1.0, notes, "propensity")
+    p1 = logistic_probs(d.matrix, coef)
+    for a in e:
+        e[a] = p1 if a == 1 else 1 - p1
+    return PropensityFit("logistic", d.matrix, p1, ridge)
 
 
 def _name(s: Spec, a: int) -> str:
@@ -241,7 +275,7 @@ def _propensity(d: Design, s: Spec, train, test, notes: list, warm: dict) -> tup
 
 def estimate_arm(method: str, a: int, s: Spec, nu: Nuisances) -> tuple[float, np.ndarray]:
     """The estimate of E[Y | do(X=a)] and its influence function (one value per row)."""
-    y, at = s.y, (s.x == a).astype(float)
+    y = s.y
     if method == "gformula":
         m = nu.mu[a]
         return float(m.mean()), m - m.mean()
@@ -253,12 +287,12 @@ def estimate_arm(method: str, a: int, s: Spec, nu: Nuisances) -> tuple[float, np
             f"{_name(s, a)}: their adjusters never occur with it, so no weighting can stand "
             "for them; trim (--trim 0.01), or --method strata --positivity drop"
         )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        w = np.where(at > 0, at / e, 0.0)
+    w = np.zeros(len(y))
+    np.divide(1.0, e, out=w, where=s.x == a)  # A / e_a: 0 off the arm
     if method == "ipw":
-        value = float((w * y).sum() / w.sum())
+        value = float(w @ y / w.sum())
         if nu.prop is not None:  # the propensity was estimated: M-estimation's correction
-            return value, ipw_influence(nu.prop, s.x, y, a, e, value)
+            return value, ipw_influence(nu.prop, s.x, a, y, e, w, value)
         return value, w * (y - value) / w.mean()  # a user's model: treated as known
     if method == "aipw":
         phi = nu.mu[a] + w * (y - nu.mu[a])

@@ -55,21 +55,28 @@ class PropensityFit:
 
 
 def ipw_influence(
-    fit: PropensityFit, x: np.ndarray, y: np.ndarray, a: int, e_a: np.ndarray, value: float
+    fit: PropensityFit,
+    x: np.ndarray,
+    a: int,
+    y: np.ndarray,
+    e_a: np.ndarray,
+    w: np.ndarray,
+    value: float,
 ) -> np.ndarray:
-    """The IF of the Hájek ipw estimate ``value`` of arm ``a`` (see the module docstring)."""
-    at = x == a
-    r = np.where(at, y - value, 0.0)  # A (y - v)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        w = np.where(at, 1.0 / e_a, 0.0)
-    psi = r * w
+    """The IF of the Hájek ipw estimate ``value`` of arm ``a`` (see the module docstring).
+
+    ``w`` is ``A / e_a`` (0 off the arm), so ``A (y - v) / e_a`` is ``w (y - v)``.
+    """
+    psi = w * (y - value)
     if fit.kind == "cells":
-        corr = _cells(fit.cells, at, r, e_a)
+        corr = _cells(fit.cells, x == a, y - value, e_a)
     elif fit.kind == "logistic":
-        corr = _logistic(fit, x, r, a, e_a)
+        corr = _logistic(fit, x, psi, a, e_a)
     else:
-        corr = _multinomial(fit, x, r, a, e_a)
-    return (psi + corr) / w.mean()
+        corr = _multinomial(fit, x, psi, a)
+    corr += psi
+    corr /= w.mean()
+    return corr
 
 
 def _ridge_eye(p: int, ridge: float) -> np.ndarray:
@@ -78,19 +85,24 @@ def _ridge_eye(p: int, ridge: float) -> np.ndarray:
     return pen
 
 
-def _logistic(fit: PropensityFit, x, r, a: int, e_a) -> np.ndarray:
+def _logistic(fit: PropensityFit, x, psi, a: int, e_a) -> np.ndarray:
+    """``G H⁻¹ X_i (x1_i - e1_i)``; with ``psi = A (y - v) / e_a`` the row weight of G,
+    ``s_a e1 (1 - e1) / e_a²`` times ``A (y - v)``, is ``s_a psi (1 - e_a)``."""
     X, e1 = fit.X, fit.probs
     n, p = X.shape
-    v1 = e1 * (1 - e1)
     if "H" not in fit.cache:
-        fit.cache["H"] = (X.T @ (X * v1[:, None])) / n + _ridge_eye(p, fit.ridge)
-    s = 1.0 if a == 1 else -1.0
-    g = -(X.T @ (r * s * v1 / e_a**2)) / n  # G as a column
+        root = X * np.sqrt(e1 * (1 - e1))[:, None]
+        fit.cache["H"] = (root.T @ root) / n + _ridge_eye(p, fit.ridge)  # BLAS's symmetric kernel
+        fit.cache["resid"] = (x == 1) - e1  # the score's residual, x1 - e1
+    c = psi * (1 - e_a)
+    g = (X.T @ c) * ((-1.0 if a == 1 else 1.0) / n)  # G as a column: -(1/n) Σ s_a c X
     u = np.linalg.solve(fit.cache["H"], g)  # H⁻¹ Gᵀ (H is symmetric)
-    return (X @ u) * ((x == 1) - e1)
+    out = X @ u
+    out *= fit.cache["resid"]
+    return out
 
 
-def _multinomial(fit: PropensityFit, x, r, a: int, e_a) -> np.ndarray:
+def _multinomial(fit: PropensityFit, x, psi, a: int) -> np.ndarray:
     X, P = fit.X, fit.probs
     n, p = X.shape
     k = P.shape[1]
@@ -101,16 +113,16 @@ def _multinomial(fit: PropensityFit, x, r, a: int, e_a) -> np.ndarray:
                 v = P[:, b] * ((b == c) - P[:, c])
                 H[(b - 1) * p : b * p, (c - 1) * p : c * p] = (X.T @ (X * v[:, None])) / n
         fit.cache["H"] = H + np.kron(np.eye(k - 1), _ridge_eye(p, fit.ridge))
-    q = r / e_a
-    g = np.concatenate([-(X.T @ (q * ((a == b) - P[:, b]))) / n for b in range(1, k)])
+    g = np.concatenate([-(X.T @ (psi * ((a == b) - P[:, b]))) / n for b in range(1, k)])
     u = np.linalg.solve(fit.cache["H"], g).reshape(k - 1, p)
     return sum((X @ u[b - 1]) * ((x == b) - P[:, b]) for b in range(1, k))
 
 
-def _cells(cells: np.ndarray, at: np.ndarray, r: np.ndarray, e_a: np.ndarray) -> np.ndarray:
+def _cells(cells: np.ndarray, at: np.ndarray, resid: np.ndarray, e_a: np.ndarray) -> np.ndarray:
+    """``-(A - e_a) S_c / (n_c e_a²)`` with ``S_c`` the cell's sum of ``A (y - v)``."""
     m = int(cells.max()) + 1
     count = np.bincount(cells, minlength=m)
-    total = np.bincount(cells, weights=r, minlength=m)
+    total = np.bincount(cells, weights=np.where(at, resid, 0.0), minlength=m)
     with np.errstate(divide="ignore", invalid="ignore"):
         per = np.where(count > 0, total / np.maximum(count, 1), 0.0)[cells]
     return -(at - e_a) * per / e_a**2
