@@ -55,7 +55,7 @@ def test_balance_table_by_one_product_equals_the_column_by_column_definition(see
     d = make_design(frame, ["Z", "C", "R"], 20)
     e = rng.dirichlet(np.ones(k), n) * 0.9 + 0.1 / k
     a1 = 1 if contrast else None
-    got, want = _smd(d, x, e, 0, a1), _smd_loop(d, x, e, 0, a1)
+    got, want = _smd(d, x, list(e.T), 0, a1), _smd_loop(d, x, e, 0, a1)
     assert list(got.index) == list(want.index)
     np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-10, atol=1e-12)
 

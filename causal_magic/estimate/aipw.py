@@ -127,7 +127,7 @@ def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> Propen
         key = key.astype(np.int16)
     order = np.argsort(key, kind="stable")
     cut = np.searchsorted(key[order], np.arange(K * k + 1))
-    X, y = d.matrix[order], s.y[order]
+    X, y = np.take(d.matrix.T, order, axis=1).T, s.y[order]  # column-major, as the design
 
     def train(a: int, kk: int) -> list[slice]:
         """Arm ``a``'s rows outside fold ``kk`` (all of them with one fold)."""

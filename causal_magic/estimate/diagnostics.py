@@ -56,10 +56,13 @@ def diagnose(
             d, replace(s, arms=tuple(range(s.k)), folds=1, need_mu=False, need_e=True)
         )
         e = nu.e
-    e = np.column_stack([e[a] for a in range(s.k)])
+    cols = [e[a] for a in range(s.k)]  # P(X = a | Z) per row, one array per arm
     label = {a: levels[a] for a in range(s.k)}
-    prange, ess, warn = _by_arm(e, s, label)
-    poor = int(((e < OVERLAP_EDGE) | (e > 1 - OVERLAP_EDGE)).any(axis=1).sum())
+    prange, ess, warn = _by_arm(cols, s, label)
+    edge = np.zeros(len(s.x), dtype=bool)
+    for c in cols:
+        edge |= (c < OVERLAP_EDGE) | (c > 1 - OVERLAP_EDGE)
+    poor = int(edge.sum())
     if poor:
         warn.append(
             f"poor overlap: {poor:,} rows have a propensity below {OVERLAP_EDGE} or above "
@@ -67,10 +70,10 @@ def diagnose(
         )
     a0 = arms[0]
     a1 = arms[1] if len(arms) > 1 else None
-    hist = histograms(e[:, a0], s.x, s.k)
+    hist = histograms(cols[a0], s.x, s.k)
     info.overlap = {str(label[a]): hist[a].tolist() for a in range(s.k)}
     info.overlap_of = f"P({s.level_names[a0]} | adjusters)"
-    smd = _smd(d, s.x, e, a0, a1)
+    smd = _smd(d, s.x, cols, a0, a1)
     return {
         "propensity_range": prange,
         "ess": ess,
@@ -80,14 +83,14 @@ def diagnose(
     }
 
 
-def _by_arm(e: np.ndarray, s: est.Spec, label: dict) -> tuple[dict, dict, list[str]]:
+def _by_arm(e: list, s: est.Spec, label: dict) -> tuple[dict, dict, list[str]]:
     """Propensity range, effective sample size and weight warnings of each arm.
 
     One pass for the rows' own propensity P(X = x_i | Z_i), then sums by arm
     (``bincount``), not a copy of every arm's rows.
     """
     k = s.k
-    own = np.where(s.x == 1, e[:, 1], e[:, 0]) if k == 2 else e[np.arange(len(s.x)), s.x]
+    own = np.where(s.x == 1, e[1], e[0]) if k == 2 else np.choose(s.x, e)  # P(X = x_i | Z_i)
     with np.errstate(divide="ignore", invalid="ignore"):
         w = 1.0 / own
         count = np.bincount(s.x, minlength=k)
@@ -134,9 +137,10 @@ def histograms(v: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
     return np.bincount(x * BINS + idx, minlength=k * BINS).reshape(k, BINS)
 
 
-def _smd(d: Design, x: np.ndarray, e: np.ndarray, a0: int, a1: int | None) -> pd.DataFrame:
+def _smd(d: Design, x: np.ndarray, e: list, a0: int, a1: int | None) -> pd.DataFrame:
     """Standardised mean differences of every design column, before and after weighting.
 
+    ``e[a]`` is P(X = a | Z) per row.
     All columns at once: the four weightings (arm A, arm B, their inverse propensities)
     are the rows of one 4 x n matrix W, and two products, ``W X`` and ``W X²``, give
     every total, mean and second moment (X's intercept column gives the totals).
@@ -148,8 +152,8 @@ def _smd(d: Design, x: np.ndarray, e: np.ndarray, a0: int, a1: int | None) -> pd
     W = np.zeros((4, len(x)))
     W[0], W[1] = A, B
     with np.errstate(divide="ignore", invalid="ignore"):
-        np.divide(1.0, e[:, a0], out=W[2], where=A)
-        np.divide(1.0, e[:, a1] if a1 is not None else 1.0 - e[:, a0], out=W[3], where=B)
+        np.divide(1.0, e[a0], out=W[2], where=A)
+        np.divide(1.0, e[a1] if a1 is not None else 1.0 - e[a0], out=W[3], where=B)
         mean, var = _moments(W, d.matrix)
     weighted = bool(np.isfinite(W[2:].sum(axis=1)).all())  # weights >= 0: finite iff all are
     pooled = np.sqrt((var[0] + var[1]) / 2)

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .models import matvec, rmatvec
+
 __all__ = ["PropensityFit", "ipw_influence"]
 
 
@@ -95,9 +97,9 @@ def _logistic(fit: PropensityFit, x, psi, a: int, e_a) -> np.ndarray:
         fit.cache["H"] = (root.T @ root) / n + _ridge_eye(p, fit.ridge)  # BLAS's symmetric kernel
         fit.cache["resid"] = (x == 1) - e1  # the score's residual, x1 - e1
     c = psi * (1 - e_a)
-    g = (X.T @ c) * ((-1.0 if a == 1 else 1.0) / n)  # G as a column: -(1/n) Σ s_a c X
+    g = rmatvec(X, c) * ((-1.0 if a == 1 else 1.0) / n)  # G as a column: -(1/n) Σ s_a c X
     u = np.linalg.solve(fit.cache["H"], g)  # H⁻¹ Gᵀ (H is symmetric)
-    out = X @ u
+    out = matvec(X, u)
     out *= fit.cache["resid"]
     return out
 

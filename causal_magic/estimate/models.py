@@ -106,7 +106,13 @@ def make_design(frame: pd.DataFrame, names: list[str], max_levels: int) -> Desig
             cols.append((v - v.mean()) / sd)
             col_names.append(c)
     cols, col_names = _drop_duplicates(cols, col_names, notes)
-    X = np.column_stack([np.ones(n), *cols]) if cols else np.ones((n, 1))
+    # column-major (each column contiguous): the one-thread products of the fits
+    # (:func:`matvec`) read it at memory speed
+    Xt = np.empty((1 + len(cols), n))
+    Xt[0] = 1.0
+    for j, v in enumerate(cols, start=1):
+        Xt[j] = v
+    X = Xt.T
     # copy=False: the user's frame shares the columns (copy-on-write keeps them safe)
     design = Design(X, col_names, pd.DataFrame(user, index=frame.index, copy=False), notes=notes)
     if cats and not nums:
@@ -249,13 +255,13 @@ def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None =
     H, last = (keep[0] if keep and keep[0] is not None and ridge == 0 else None), np.inf
     # buffers reused by every step (fresh n-row temporaries cost a page fault per 4 kB)
     most = max(len(b) for b, _ in blocks)
-    buf, res, root = np.empty(most), np.empty(most), np.empty((most, p))
+    buf, res, root = np.empty(most), np.empty(most), np.empty((p, most)).T
     for _ in range(iters):
         g, Hn = -pen @ beta, pen.copy() if H is None else None
         for b, yb in blocks:
             m = len(b)
-            mu = _sigmoid(np.matmul(b, -beta, out=buf[:m]), negated=True)
-            g += b.T @ np.subtract(yb, mu, out=res[:m])
+            mu = _sigmoid(matvec(b, -beta, out=buf[:m]), negated=True)
+            g += rmatvec(b, np.subtract(yb, mu, out=res[:m]))
             if Hn is not None:
                 r = np.subtract(1.0, mu, out=res[:m])
                 r *= mu
@@ -363,7 +369,22 @@ def multinomial_probs(X: np.ndarray, B: np.ndarray) -> np.ndarray:
 
 
 def logistic_probs(X: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    return _sigmoid(X @ -beta, negated=True)
+    return _sigmoid(matvec(X, -beta), negated=True)
+
+
+def matvec(X: np.ndarray, v: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``X @ v`` on one thread (``einsum``, not BLAS).
+
+    A tall, thin product is bound by memory, not arithmetic; BLAS splits it over
+    threads, and on a shared, loaded machine each call then waits for its threads
+    to be scheduled (10x slower at the median).  One thread does not wait.
+    """
+    return np.einsum("ij,j->i", X, v, out=out)
+
+
+def rmatvec(X: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """``X.T @ r`` on one thread (see :func:`matvec`)."""
+    return np.einsum("ij,i->j", X, r)
 
 
 # -- a user's model ----------------------------------------------------------------------
