@@ -290,7 +290,7 @@ def estimate_arm(method: str, a: int, s: Spec, nu: Nuisances) -> tuple[float, np
     w = np.zeros(len(y))
     np.divide(1.0, e, out=w, where=s.x == a)  # A / e_a: 0 off the arm
     if method == "ipw":
-        value = float(w @ y / w.sum())
+        value = float(np.einsum("i,i->", w, y) / w.sum())  # one thread, as the fits
         if nu.prop is not None:  # the propensity was estimated: M-estimation's correction
             return value, ipw_influence(nu.prop, s.x, a, y, e, w, value)
         return value, w * (y - value) / w.mean()  # a user's model: treated as known

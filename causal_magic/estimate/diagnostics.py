@@ -174,7 +174,9 @@ def _moments(W: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ``Σ w (z - mean)² = Σ w z² - mean Σ w z``.  What is left of a column constant
     under a weighting is rounding, not spread: it is set to 0.
     """
-    first, square = W @ X, W @ (X * X)  # 4 x (1 + columns)
+    Xt = X.T  # one-thread products (einsum), fastest on the column-major design
+    first = np.einsum("ki,ji->kj", W, Xt)  # 4 x (1 + columns)
+    square = np.einsum("ki,ji->kj", W, (X * X).T)
     total = first[:, :1]
     mean = first[:, 1:] / total
     spread = square[:, 1:] - mean * first[:, 1:]

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .models import matvec, rmatvec
+from .models import gram, matvec, rmatvec
 
 __all__ = ["PropensityFit", "ipw_influence"]
 
@@ -94,7 +94,7 @@ def _logistic(fit: PropensityFit, x, psi, a: int, e_a) -> np.ndarray:
     n, p = X.shape
     if "H" not in fit.cache:
         root = X * np.sqrt(e1 * (1 - e1))[:, None]
-        fit.cache["H"] = (root.T @ root) / n + _ridge_eye(p, fit.ridge)  # BLAS's symmetric kernel
+        fit.cache["H"] = gram(root) / n + _ridge_eye(p, fit.ridge)
         fit.cache["resid"] = (x == 1) - e1  # the score's residual, x1 - e1
     c = psi * (1 - e_a)
     g = rmatvec(X, c) * ((-1.0 if a == 1 else 1.0) / n)  # G as a column: -(1/n) Σ s_a c X
