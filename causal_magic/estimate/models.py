@@ -236,8 +236,9 @@ def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None =
     do not; the gradient (n x p) is exact at every step, so the fit stops at the same
     maximum as plain Newton.  ``keep`` (a one-item list) carries the last Hessian from
     one fold's fit to the next, which starts from it.  Without ``start``, a large fit
-    starts from the fit on every ``SUBSAMPLE``-th row (cheap, and already close: it
-    saves two or three passes over all rows); else from the mean's logit.
+    starts from the fit on every ``SUBSAMPLE``-th row and its Hessian, scaled up (cheap,
+    and already close: it saves two passes over all rows and the Hessian's pass); else
+    from the mean's logit.
     """
     blocks = list(zip(X, y, strict=True)) if isinstance(X, list) else [(X, y)]
     n = sum(len(b) for b, _ in blocks)
@@ -246,13 +247,16 @@ def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None =
     ybar = min(max(ybar, 1e-6), 1 - 1e-6)
     beta = np.zeros(p)
     beta[0] = np.log(ybar / (1 - ybar))
+    H, last = (keep[0] if keep and keep[0] is not None and ridge == 0 else None), np.inf
     if start is None and ridge == 0 and n >= SUBSAMPLE_FROM:
-        start = _newton(*_every(blocks, SUBSAMPLE), 0.0)
+        sub, sub_h = _every(blocks, SUBSAMPLE), [None]
+        start = _newton(*sub, 0.0, keep=sub_h)
+        if H is None and sub_h[0] is not None:  # its Hessian, scaled up, to start with
+            H = sub_h[0] * (n / sum(len(b) for b in sub[0]))
     if start is not None and np.all(np.isfinite(start)):
         beta = start.copy()
     pen = ridge * n * np.eye(p)
     pen[0, 0] = 0.0
-    H, last = (keep[0] if keep and keep[0] is not None and ridge == 0 else None), np.inf
     # buffers reused by every step (fresh n-row temporaries cost a page fault per 4 kB)
     most = max(len(b) for b, _ in blocks)
     buf, res, root = np.empty(most), np.empty(most), np.empty((p, most)).T
