@@ -117,7 +117,7 @@ def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> Propen
     The rows are sorted once by (arm, fold); every fit then reads views of the
     sorted matrix -- an arm's training rows are at most two contiguous blocks (the
     folds before and after the held-out one), the propensity's at most four -- so
-    each Newton step makes few, large BLAS calls.  Same fits as the general loop
+    each Newton step makes few, large products.  Same fits as the general loop
     (the same rows, the same Newton), only faster.  With one fold, the
     propensity's fit is returned for ipw's influence function.
     """
@@ -142,11 +142,8 @@ def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> Propen
     warm: dict = {}
     prop = None
     for kk in range(K):
-        held = (
-            [slice(cut[a * K + kk], cut[a * K + kk + 1]) for a in range(k)]
-            if K > 1
-            else [slice(0, len(order))]
-        )
+        # the held-out rows of each arm (with one fold: all rows, predicted unsorted)
+        held = [slice(cut[a * K + kk], cut[a * K + kk + 1]) for a in range(k)] if K > 1 else []
         for a in mu:
             blocks = train(a, kk)
             if not blocks:
@@ -164,7 +161,7 @@ def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> Propen
                 coef, predict = fit_linear(Xs, ys, notes), np.matmul
             if K == 1:  # every row held out: predict in the data's order, no scatter
                 mu[a] = predict(d.matrix, coef)
-            for t in held if K > 1 else ():
+            for t in held:
                 mu[a][order[t]] = predict(X[t], coef)
         if e:
             blocks = [(b, float(a == 1)) for a in range(k) for b in train(a, kk)]
@@ -182,7 +179,7 @@ def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> Propen
                 for a in e:
                     e[a] = p1 if a == 1 else 1 - p1
                 prop = PropensityFit("logistic", d.matrix, p1, ridge)
-            for t in held if K > 1 else ():
+            for t in held:
                 p1, dest = logistic_probs(X[t], coef), order[t]
                 for a in e:
                     e[a][dest] = p1 if a == 1 else 1 - p1

@@ -140,10 +140,10 @@ def histograms(v: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
 def _smd(d: Design, x: np.ndarray, e: list, a0: int, a1: int | None) -> pd.DataFrame:
     """Standardised mean differences of every design column, before and after weighting.
 
-    ``e[a]`` is P(X = a | Z) per row.
-    All columns at once: the four weightings (arm A, arm B, their inverse propensities)
-    are the rows of one 4 x n matrix W, and two products, ``W X`` and ``W X²``, give
-    every total, mean and second moment (X's intercept column gives the totals).
+    ``e[a]`` is P(X = a | Z) per row.  All columns at once: the four weightings (arm
+    A, arm B, their inverse propensities) are the rows of one 4 x n matrix W, and two
+    products, ``W X`` and ``W X²``, give every total, mean and second moment (X's
+    intercept column gives the totals).
     """
     A = x == a0
     B = (x == a1) if a1 is not None else ~A

@@ -52,7 +52,7 @@ RIDGE = 1e-3
 
 @dataclass
 class Design:
-    """The adjusters as a matrix: ``matrix`` has an intercept column first."""
+    """The adjusters as a matrix: ``matrix`` has an intercept column first (column-major)."""
 
     matrix: np.ndarray
     names: list[str]  # one per column after the intercept
@@ -279,12 +279,11 @@ def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None =
         size = np.abs(step).max()
         if size > 0.25 * last:  # slow: a fresh Hessian next time
             H = None
-        done = size < 1e-8
         last = size
         beta = beta + step
         if not np.all(np.isfinite(beta)) or (ridge == 0 and np.abs(beta).max() > 30):
             return None
-        if done:  # standardised columns: far below any shown digit
+        if size < 1e-8:  # standardised columns: far below any shown digit
             if keep is not None:
                 keep[:] = [H]
             return beta
@@ -297,8 +296,8 @@ SUBSAMPLE = 16
 
 
 def _every(blocks: list, step: int) -> tuple[list, list]:
-    """Every ``step``-th row of each block (copied: contiguous rows for BLAS)."""
-    Xs = [np.ascontiguousarray(b[::step]) for b, _ in blocks]
+    """Every ``step``-th row of each block (copied, column-major like the design)."""
+    Xs = [np.asfortranarray(b[::step]) for b, _ in blocks]
     ys = [yb[::step] if np.ndim(yb) else yb for _, yb in blocks]
     return Xs, ys
 
