@@ -199,6 +199,20 @@ def test_saturated_ipw_se_equals_the_strata_estimators_influence_function(arms):
     assert r.se == pytest.approx(float(np.sqrt(np.mean(infl**2) / n)), rel=1e-8)
 
 
+def test_saturated_ipw_with_three_treatment_levels_equals_the_strata_influence_function():
+    rng = np.random.default_rng(12)
+    n = 5000
+    a = rng.choice(["a", "b"], n)
+    x = np.where(rng.random(n) < 0.4 + 0.2 * (a == "a"), rng.integers(0, 2, n), 2)
+    y = 1.0 * (rng.random(n) < 0.2 + 0.15 * x + 0.1 * (a == "b"))
+    df = pd.DataFrame({"A": a, "X": x, "Y": y})
+    g = nx.DiGraph([("A", "X"), ("A", "Y"), ("X", "Y")])
+    r = do("P(Y=1 | do(X=2)) - P(Y=1 | do(X=0))", df, dag=g, method="ipw")
+    (v2, i2), (v0, i0) = _strata_if(df, 2, ["A"]), _strata_if(df, 0, ["A"])
+    assert r.value == pytest.approx(v2 - v0, abs=1e-12)
+    assert r.se == pytest.approx(float(np.sqrt(np.mean((i2 - i0) ** 2) / n)), rel=1e-8)
+
+
 # -- the interval's behaviour over data sets --------------------------------------------------
 
 
