@@ -438,7 +438,7 @@ def _bootstrap_se(q, specs, design, o: ModelOptions, info) -> float:
         idx = rng.integers(0, n, n)
         d = replace(
             design,
-            matrix=design.matrix[idx],
+            matrix=np.take(design.matrix.T, idx, axis=1).T,  # column-major, as the design
             frame=design.frame.iloc[idx].reset_index(drop=True),
             cells=None if design.cells is None else design.cells[idx],
             notes=[],
