@@ -5,7 +5,9 @@
 
 Data: five numeric confounders Z1..Z5 -> binary X, Z and X -> binary Y (logistic models,
 the true effect known).  Each line prints the best of ``--repeat`` warm runs and a
-ratio; nothing is asserted (timings belong in a report, not in a test).
+ratio; the runs are timed round-robin (every contender once per round), so a burst of
+load on a shared machine hits all of them alike.  Nothing is asserted (timings belong
+in a report, not in a test).
 
 1. ``do(..., method="aipw", folds=5)`` (the ATE: two arms, 5-fold cross-fitting,
    default NumPy models, influence-function interval, diagnostics) vs one
@@ -24,7 +26,8 @@ ratio; nothing is asserted (timings belong in a report, not in a test).
    DoWhy's weighting line has no standard error (it would bootstrap); "its time /
    ours" above 1 means causal_magic is faster.
 
-All estimates are printed with their standard errors, to check that they agree.
+All estimates are printed with their standard errors, to check that they agree (ipw's
+from its influence function with the estimated propensity's correction).
 """
 
 from __future__ import annotations
@@ -59,19 +62,26 @@ def make_data(n: int, seed: int = 0) -> pd.DataFrame:
     return df
 
 
-def best(f, repeat: int) -> tuple[float, object]:
-    times, out = [], None
+def best_interleaved(runs: list[tuple[str, object]], repeat: int) -> dict[str, tuple]:
+    """Best wall time and last result of each run, timed round-robin (warm).
+
+    Each round times every contender once, so a burst of load on a shared machine
+    hits them all alike instead of whichever happened to be timed then.
+    """
+    out = {name: (float("inf"), f()) for name, f in runs}  # warm-up (imports, caches)
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = f()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
+        for name, f in runs:
+            t0 = time.perf_counter()
+            got = f()
+            t = time.perf_counter() - t0
+            out[name] = (min(out[name][0], t), got)
+    return out
 
 
-def _peers(df: pd.DataFrame, repeat: int) -> list[tuple[str, float, float, float]]:
-    """(name, seconds, estimate, se) of each importable peer; a line for each missing one."""
+def _peers(df: pd.DataFrame) -> list[tuple[str, object, object]]:
+    """(name, run, read) of each importable peer (``read`` gives estimate and se)."""
     out = []
-    for name, module, run in (
+    for name, module, make in (
         ("DoWhy", "dowhy", _dowhy),
         ("DoubleML", "doubleml", _doubleml),
         ("EconML", "econml", _econml),
@@ -79,7 +89,7 @@ def _peers(df: pd.DataFrame, repeat: int) -> list[tuple[str, float, float, float
         if importlib.util.find_spec(module) is None or importlib.util.find_spec("sklearn") is None:
             print(f"  {name}: not installed here (pip install {module}): no line")
             continue
-        out += run(df, repeat)
+        out += make(df)
     return out
 
 
@@ -90,7 +100,7 @@ def _sk():
     return LinearRegression(), LogisticRegression(C=1e6, max_iter=1000)
 
 
-def _dowhy(df: pd.DataFrame, repeat: int) -> list:
+def _dowhy(df: pd.DataFrame) -> list:
     """Back-door propensity-score weighting and linear regression, identified once (warm)."""
     import logging
 
@@ -99,34 +109,39 @@ def _dowhy(df: pd.DataFrame, repeat: int) -> list:
     logging.getLogger("dowhy").setLevel(logging.ERROR)
     model = CausalModel(data=df, treatment="X", outcome="Y", common_causes=ZS)
     estimand = model.identify_effect(proceed_when_unidentifiable=True)
-    out = []
-    for label, method in (
-        ("DoWhy psw", "backdoor.propensity_score_weighting"),
-        ("DoWhy lin", "backdoor.linear_regression"),
-    ):
-        t, e = best(lambda m=method: model.estimate_effect(estimand, method_name=m), repeat)
-        se = float("nan")
-        if method.endswith("linear_regression"):  # analytic there; a bootstrap for weighting
-            se = float(np.ravel(e.get_standard_error())[0])
-        out.append((label, t, float(e.value), se))
-    return out
+
+    def read_lin(e):  # analytic there; weighting's would bootstrap
+        return float(e.value), float(np.ravel(e.get_standard_error())[0])
+
+    return [
+        (
+            "DoWhy psw",
+            lambda: model.estimate_effect(
+                estimand, method_name="backdoor.propensity_score_weighting"
+            ),
+            lambda e: (float(e.value), float("nan")),
+        ),
+        (
+            "DoWhy lin",
+            lambda: model.estimate_effect(estimand, method_name="backdoor.linear_regression"),
+            read_lin,
+        ),
+    ]
 
 
-def _doubleml(df: pd.DataFrame, repeat: int) -> list:
+def _doubleml(df: pd.DataFrame) -> list:
     import doubleml as dml
 
     _, logit = _sk()
     data = dml.DoubleMLData(df, y_col="Y", d_cols="X", x_cols=ZS)
 
     def fit():
-        m = dml.DoubleMLIRM(data, ml_g=logit, ml_m=logit, n_folds=5)
-        return m.fit()
+        return dml.DoubleMLIRM(data, ml_g=logit, ml_m=logit, n_folds=5).fit()
 
-    t, m = best(fit, repeat)
-    return [("DoubleML", t, float(m.coef[0]), float(m.se[0]))]
+    return [("DoubleML", fit, lambda m: (float(m.coef[0]), float(m.se[0])))]
 
 
-def _econml(df: pd.DataFrame, repeat: int) -> list:
+def _econml(df: pd.DataFrame) -> list:
     from econml.dr import LinearDRLearner
 
     lin, logit = _sk()
@@ -136,9 +151,11 @@ def _econml(df: pd.DataFrame, repeat: int) -> list:
         m = LinearDRLearner(model_propensity=logit, model_regression=lin, cv=5, random_state=0)
         return m.fit(y, x, X=None, W=w)
 
-    t, m = best(fit, repeat)
-    inf = m.ate_inference()
-    return [("EconML", t, float(np.ravel(m.ate())[0]), float(np.ravel(inf.stderr_mean)[0]))]
+    def read(m):
+        se = float(np.ravel(m.ate_inference().stderr_mean)[0])
+        return float(np.ravel(m.ate())[0]), se
+
+    return [("EconML", fit, read)]
 
 
 def main() -> None:
@@ -148,21 +165,35 @@ def main() -> None:
     a = ap.parse_args()
     n = int(a.rows)
     df = make_data(n)
-    print(f"{n:,} rows, five numeric confounders, binary X and Y; best of {a.repeat} (warm)")
+    print(
+        f"{n:,} rows, five numeric confounders, binary X and Y; best of {a.repeat} warm runs, "
+        "timed round-robin"
+    )
     design = np.column_stack([np.ones(n), df[ZS].to_numpy(), df["X"].to_numpy(float)])
     yv = df["Y"].to_numpy(float)
-    anchor, _ = best(lambda: np.linalg.lstsq(design, yv, rcond=None), a.repeat)
+    ours = [
+        (m, lambda m=m, k=kw: do(ATE, df, dag=G, method=m, **k))
+        for m, kw in (("aipw", {"folds": 5}), ("ipw", {}), ("gformula", {}))
+    ]
+    peers = _peers(df)
+    runs = [("anchor", lambda: np.linalg.lstsq(design, yv, rcond=None)), *ours]
+    runs += [(name, run) for name, run, _ in peers]
+    got = best_interleaved(runs, a.repeat)
+    anchor = got["anchor"][0]
     print(f"  anchor: one numpy.linalg.lstsq on the design (n x 7): {anchor * 1e3:8.1f} ms")
-    times = {}
-    for method, kw in (("aipw", {"folds": 5}), ("ipw", {}), ("gformula", {})):
-        t, r = best(lambda m=method, k=kw: do(ATE, df, dag=G, method=m, **k), a.repeat)
-        times[method] = t
+    times = {m: got[m][0] for m, _ in ours}
+    for method, _ in ours:
+        t, r = got[method]
         se = "" if r.se is None else f" (se {r.se:.4f})"
+        if method == "ipw" and r.se is not None:  # M-estimation: the propensity is estimated
+            se = f" (se {r.se:.4f}, accounting for the estimated propensity)"
         print(
             f"  {method:9s} {t * 1e3:8.1f} ms  = {t / anchor:5.1f}x the anchor; "
             f"estimate {r.value:.4f}{se}"
         )
-    for name, t, v, se in _peers(df, a.repeat):
+    for name, _, read in peers:
+        t, result = got[name]
+        v, se = read(result)
         print(
             f"  {name:9s} {t * 1e3:8.1f} ms  = {t / anchor:5.1f}x the anchor; "
             f"estimate {v:.4f} (se {se:.4f}); its time / ours: aipw {t / times['aipw']:.1f}x, "

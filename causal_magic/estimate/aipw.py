@@ -6,7 +6,9 @@ arm -- and differ only in how they combine them.  Keeping the combination
 here, on plain NumPy arrays, makes each formula short enough to check by eye
 and lets the standard errors come from the influence function (no
 resampling): ``se = sd(IF) / sqrt(n)``, for contrasts ``IF_a - IF_b`` and for
-ratios the delta method ``IF_a / b - a IF_b / b²``.
+ratios the delta method ``IF_a / b - a IF_b / b²``.  ipw's IF accounts for the
+estimated default propensity (:mod:`~causal_magic.estimate.ipw_influence`);
+a user's propensity model is treated as known (conservative).
 
 Cross-fitting (:func:`nuisances`): the rows are cut into ``folds`` parts by a
 permutation that ``seed`` fixes (``rng.permutation(n) % folds``); each part's
@@ -20,11 +22,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .ipw_influence import PropensityFit, ipw_influence
 from .models import (
     Design,
     fit_linear,
     fit_logistic,
-    fit_multinomial,
+    fit_logistic_ridge,
+    fit_multinomial_ridge,
     fresh,
     logistic_probs,
     multinomial_probs,
@@ -58,6 +62,8 @@ class Nuisances:
     mu: dict  # arm code -> E[Y | X=arm, Z] per row
     e: dict  # arm code -> P(X=arm | Z) per row
     notes: list
+    #: the default propensity fitted on all rows (folds=1): ipw's IF corrects for it
+    prop: PropensityFit | None = None
 
 
 def fold_ids(n: int, folds: int, seed: int) -> np.ndarray:
@@ -75,44 +81,71 @@ def nuisances(d: Design, s: Spec) -> Nuisances:
     mu = {a: np.empty(n) for a in s.arms if a in s.mu_arms or not s.mu_arms} if s.need_mu else {}
     e = {a: np.empty(n) for a in s.arms} if s.need_e else {}
     if s.outcome_model is None and s.propensity_model is None and not d.saturated and s.k == 2:
-        _blocked(d, s, fold, mu, e, notes)
-        return Nuisances(mu, e, list(dict.fromkeys(notes)))
+        if s.folds <= 1 and not mu:  # the propensity alone, on all rows: nothing to sort
+            prop = _propensity_only(d, s, e, notes)
+            return Nuisances(mu, e, list(dict.fromkeys(notes)), prop)
+        prop = _blocked(d, s, fold, mu, e, notes)
+        return Nuisances(mu, e, list(dict.fromkeys(notes)), prop)
     warm: dict = {}  # each fit starts from the previous fold's coefficients
+    prop = None
     for k in range(max(s.folds, 1)):
         test = fold == k
         train = ~test if s.folds > 1 else test
         for a in mu:
             mu[a][test] = _outcome(d, s, train & (s.x == a), test, a, notes, warm)
         if e:
-            probs = _propensity(d, s, train, test, notes, warm)
+            probs, ridge = _propensity(d, s, train, test, notes, warm)
             for a in e:
                 e[a][test] = probs[:, a]
-    return Nuisances(mu, e, list(dict.fromkeys(notes)))
+            if s.folds <= 1 and s.propensity_model is None:
+                prop = _fitted(d, s, probs, ridge)
+    return Nuisances(mu, e, list(dict.fromkeys(notes)), prop)
 
 
-def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> None:
+def _fitted(d: Design, s: Spec, probs: np.ndarray, ridge: float) -> PropensityFit:
+    """What ipw's influence function needs of a default propensity fitted on all rows."""
+    if d.saturated:
+        return PropensityFit("cells", cells=d.cells)
+    if s.k == 2:
+        return PropensityFit("logistic", d.matrix, probs[:, 1], ridge)
+    return PropensityFit("multinomial", d.matrix, probs, ridge)
+
+
+def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> PropensityFit | None:
     """The default GLMs for a binary treatment on row blocks: no copy per fold or arm.
 
-    The rows are sorted once by (fold, arm); every fit then reads views of the
-    sorted matrix, and each fold's predictions are one contiguous slice.  Same
-    fits as the general loop (the same rows, the same Newton), only faster.
+    The rows are sorted once by (arm, fold); every fit then reads views of the
+    sorted matrix -- an arm's training rows are at most two contiguous blocks (the
+    folds before and after the held-out one), the propensity's at most four -- so
+    each Newton step makes few, large products.  Same fits as the general loop
+    (the same rows, the same Newton), only faster.  With one fold, the
+    propensity's fit is returned for ipw's influence function.
     """
     K, k = max(s.folds, 1), s.k
-    key = fold * k + s.x
+    key = s.x * K + fold
+    if K * k < 2**15:  # a small integer type: NumPy's stable sort is then a radix sort
+        key = key.astype(np.int16)
     order = np.argsort(key, kind="stable")
     cut = np.searchsorted(key[order], np.arange(K * k + 1))
-    X, y = d.matrix[order], s.y[order]
+    X, y = np.take(d.matrix.T, order, axis=1).T, s.y[order]  # column-major, as the design
 
-    def rows(f: int, a: int) -> slice:
-        return slice(cut[f * k + a], cut[f * k + a + 1])
+    def train(a: int, kk: int) -> list[slice]:
+        """Arm ``a``'s rows outside fold ``kk`` (all of them with one fold)."""
+        lo, mid, hi = cut[a * K], cut[a * K + kk], cut[a * K + kk + 1]
+        parts = (
+            [slice(lo, cut[(a + 1) * K])]
+            if K == 1
+            else [slice(lo, mid), slice(hi, cut[(a + 1) * K])]
+        )
+        return [p for p in parts if p.stop > p.start]
 
     warm: dict = {}
+    prop = None
     for kk in range(K):
-        train = [f for f in range(K) if f != kk] if K > 1 else [0]
-        test = slice(cut[kk * k], cut[(kk + 1) * k])
-        dest = order[test]
+        # the held-out rows of each arm (with one fold: all rows, predicted unsorted)
+        held = [slice(cut[a * K + kk], cut[a * K + kk + 1]) for a in range(k)] if K > 1 else []
         for a in mu:
-            blocks = [rows(f, a) for f in train if cut[f * k + a + 1] > cut[f * k + a]]
+            blocks = train(a, kk)
             if not blocks:
                 raise PositivityError(
                     f"no rows at the treatment value {_name(s, a)} to fit the outcome"
@@ -123,20 +156,43 @@ def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> None:
                 keep = warm.setdefault(("H", a), [None])
                 coef = fit_logistic(Xs, ys, notes, "outcome", warm.get(("mu", a)), keep)
                 warm["mu", a] = coef
-                mu[a][dest] = logistic_probs(X[test], coef)
+                predict = logistic_probs
             else:
-                mu[a][dest] = X[test] @ fit_linear(Xs, ys, notes)
+                coef, predict = fit_linear(Xs, ys, notes), np.matmul
+            if K == 1:  # every row held out: predict in the data's order, no scatter
+                mu[a] = predict(d.matrix, coef)
+            for t in held:
+                mu[a][order[t]] = predict(X[t], coef)
         if e:
-            blocks = [(rows(f, a), float(a == 1)) for f in train for a in range(k)]
-            Xs = [X[b] for b, _ in blocks if b.stop > b.start]
-            ys = [v for b, v in blocks if b.stop > b.start]
-            coef = fit_logistic(
-                Xs, ys, notes, "propensity", warm.get("e"), warm.setdefault("He", [None])
+            blocks = [(b, float(a == 1)) for a in range(k) for b in train(a, kk)]
+            coef, ridge = fit_logistic_ridge(
+                [X[b] for b, _ in blocks],
+                [v for _, v in blocks],
+                notes,
+                "propensity",
+                warm.get("e"),
+                warm.setdefault("He", [None]),
             )
             warm["e"] = coef
-            p1 = logistic_probs(X[test], coef)
-            for a in e:
-                e[a][dest] = p1 if a == 1 else 1 - p1
+            if K == 1:  # every row held out: predict in the data's order, no scatter
+                p1 = logistic_probs(d.matrix, coef)
+                for a in e:
+                    e[a] = p1 if a == 1 else 1 - p1
+                prop = PropensityFit("logistic", d.matrix, p1, ridge)
+            for t in held:
+                p1, dest = logistic_probs(X[t], coef), order[t]
+                for a in e:
+                    e[a][dest] = p1 if a == 1 else 1 - p1
+    return prop
+
+
+def _propensity_only(d: Design, s: Spec, e: dict, notes: list) -> PropensityFit:
+    """The default binary propensity fitted once on all rows (ipw, and the diagnostics)."""
+    coef, ridge = fit_logistic_ridge(d.matrix, (s.x == 1) * 1.0, notes, "propensity")
+    p1 = logistic_probs(d.matrix, coef)
+    for a in e:
+        e[a] = p1 if a == 1 else 1 - p1
+    return PropensityFit("logistic", d.matrix, p1, ridge)
 
 
 def _name(s: Spec, a: int) -> str:
@@ -182,8 +238,9 @@ def _cell_means(cells, rows, test, y, arm: str) -> np.ndarray:
     return means[cells[test]]
 
 
-def _propensity(d: Design, s: Spec, train, test, notes: list, warm: dict) -> np.ndarray:
-    """P(X = level | Z) for every level, on the test rows (columns in level order)."""
+def _propensity(d: Design, s: Spec, train, test, notes: list, warm: dict) -> tuple:
+    """P(X = level | Z) for every level on the test rows (columns in level order), and the
+    ridge penalty the default fit used."""
     if s.propensity_model is not None:
         m = fresh(s.propensity_model)
         m.fit(d.frame[train], s.x[train])
@@ -191,7 +248,7 @@ def _propensity(d: Design, s: Spec, train, test, notes: list, warm: dict) -> np.
         classes = [int(c) for c in getattr(m, "classes_", range(p.shape[1]))]
         out = np.zeros((int(test.sum()), s.k))
         out[:, classes] = p
-        return out
+        return out, 0.0
     if d.saturated:
         k = d.cells.max() + 1
         cnt = np.bincount(d.cells[train], minlength=k).astype(float)
@@ -200,19 +257,22 @@ def _propensity(d: Design, s: Spec, train, test, notes: list, warm: dict) -> np.
             at = train & (s.x == lv)
             with np.errstate(invalid="ignore", divide="ignore"):
                 out[:, lv] = (np.bincount(d.cells[at], minlength=k) / cnt)[d.cells[test]]
-        return out
+        return out, 0.0
     X = d.matrix
     if s.k == 2:
-        coef = fit_logistic(X[train], (s.x[train] == 1) * 1.0, notes, "propensity", warm.get("e"))
+        coef, ridge = fit_logistic_ridge(
+            X[train], (s.x[train] == 1) * 1.0, notes, "propensity", warm.get("e")
+        )
         warm["e"] = coef
         p1 = logistic_probs(X[test], coef)
-        return np.column_stack([1 - p1, p1])
-    return multinomial_probs(X[test], fit_multinomial(X[train], s.x[train], s.k, notes))
+        return np.column_stack([1 - p1, p1]), ridge
+    B, ridge = fit_multinomial_ridge(X[train], s.x[train], s.k, notes)
+    return multinomial_probs(X[test], B), ridge
 
 
 def estimate_arm(method: str, a: int, s: Spec, nu: Nuisances) -> tuple[float, np.ndarray]:
     """The estimate of E[Y | do(X=a)] and its influence function (one value per row)."""
-    y, at = s.y, (s.x == a).astype(float)
+    y = s.y
     if method == "gformula":
         m = nu.mu[a]
         return float(m.mean()), m - m.mean()
@@ -224,11 +284,13 @@ def estimate_arm(method: str, a: int, s: Spec, nu: Nuisances) -> tuple[float, np
             f"{_name(s, a)}: their adjusters never occur with it, so no weighting can stand "
             "for them; trim (--trim 0.01), or --method strata --positivity drop"
         )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        w = np.where(at > 0, at / e, 0.0)
+    w = np.zeros(len(y))
+    np.divide(1.0, e, out=w, where=s.x == a)  # A / e_a: 0 off the arm
     if method == "ipw":
-        value = float((w * y).sum() / w.sum())
-        return value, w * (y - value) / w.mean()
+        value = float(np.einsum("i,i->", w, y) / w.sum())  # one thread, as the fits
+        if nu.prop is not None:  # the propensity was estimated: M-estimation's correction
+            return value, ipw_influence(nu.prop, s.x, a, y, e, w, value)
+        return value, w * (y - value) / w.mean()  # a user's model: treated as known
     if method == "aipw":
         phi = nu.mu[a] + w * (y - nu.mu[a])
         return float(phi.mean()), phi - phi.mean()

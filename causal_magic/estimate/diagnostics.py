@@ -56,27 +56,13 @@ def diagnose(
             d, replace(s, arms=tuple(range(s.k)), folds=1, need_mu=False, need_e=True)
         )
         e = nu.e
-    e = np.column_stack([e[a] for a in range(s.k)])
+    cols = [e[a] for a in range(s.k)]  # P(X = a | Z) per row, one array per arm
     label = {a: levels[a] for a in range(s.k)}
-    prange, ess, warn = {}, {}, []
-    for a in range(s.k):
-        at = s.x == a
-        ea = e[at, a]
-        prange[label[a]] = (float(ea.min()), float(ea.max()))
-        with np.errstate(divide="ignore"):
-            w = 1.0 / ea
-        ess[label[a]] = float(w.sum() ** 2 / (w**2).sum()) if np.isfinite(w).all() else 0.0
-        if at.sum() and ess[label[a]] < max(ESS_SHARE * at.sum(), 1):
-            warn.append(
-                f"small effective sample size at {s.level_names[a]}: {ess[label[a]]:.0f} of "
-                f"{int(at.sum()):,} rows (a few rows carry the weight)"
-            )
-        if np.isfinite(w).all() and (w / w.sum()).max() > WEIGHT_SHARE and at.sum() > 40:
-            warn.append(
-                f"extreme weights at {s.level_names[a]}: one row carries "
-                f"{(w / w.sum()).max():.0%} of its arm's weight"
-            )
-    poor = int(((e < OVERLAP_EDGE) | (e > 1 - OVERLAP_EDGE)).any(axis=1).sum())
+    prange, ess, warn = _by_arm(cols, s, label)
+    edge = np.zeros(len(s.x), dtype=bool)
+    for c in cols:
+        edge |= (c < OVERLAP_EDGE) | (c > 1 - OVERLAP_EDGE)
+    poor = int(edge.sum())
     if poor:
         warn.append(
             f"poor overlap: {poor:,} rows have a propensity below {OVERLAP_EDGE} or above "
@@ -84,12 +70,10 @@ def diagnose(
         )
     a0 = arms[0]
     a1 = arms[1] if len(arms) > 1 else None
-    info.overlap = {
-        str(label[a]): np.histogram(e[s.x == a, a0], bins=BINS, range=(0, 1))[0].tolist()
-        for a in range(s.k)
-    }
+    hist = histograms(cols[a0], s.x, s.k)
+    info.overlap = {str(label[a]): hist[a].tolist() for a in range(s.k)}
     info.overlap_of = f"P({s.level_names[a0]} | adjusters)"
-    smd = _smd(d, s.x, e, a0, a1)
+    smd = _smd(d, s.x, cols, a0, a1)
     return {
         "propensity_range": prange,
         "ess": ess,
@@ -99,29 +83,102 @@ def diagnose(
     }
 
 
-def _wmean_var(v: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    m = np.average(v, weights=w)
-    return m, float(np.average((v - m) ** 2, weights=w))
+def _by_arm(e: list, s: est.Spec, label: dict) -> tuple[dict, dict, list[str]]:
+    """Propensity range, effective sample size and weight warnings of each arm.
+
+    One pass for the rows' own propensity P(X = x_i | Z_i), then sums by arm
+    (``bincount``), not a copy of every arm's rows.
+    """
+    k = s.k
+    own = np.where(s.x == 1, e[1], e[0]) if k == 2 else np.choose(s.x, e)  # P(X = x_i | Z_i)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = 1.0 / own
+        count = np.bincount(s.x, minlength=k)
+        total, square = np.bincount(s.x, w, k), np.bincount(s.x, w * w, k)
+    low, high = np.full(k, np.inf), np.full(k, -np.inf)
+    np.minimum.at(low, s.x, own)  # NaN propagates: an undefined propensity is not > 0
+    np.maximum.at(high, s.x, own)
+    with np.errstate(divide="ignore"):
+        heavy = 1.0 / low  # the largest weight of each arm: 1 / its smallest propensity
+    prange, ess, warn = {}, {}, []
+    for a in range(k):
+        if not count[a]:  # an arm that trimming emptied: nothing to describe
+            prange[label[a]], ess[label[a]] = (float("nan"), float("nan")), 0.0
+            continue
+        prange[label[a]] = (float(low[a]), float(high[a]))
+        finite = bool(low[a] > 0)  # every weight of the arm finite
+        ess[label[a]] = float(total[a] ** 2 / square[a]) if finite else 0.0
+        if ess[label[a]] < max(ESS_SHARE * count[a], 1):
+            warn.append(
+                f"small effective sample size at {s.level_names[a]}: {ess[label[a]]:.0f} of "
+                f"{int(count[a]):,} rows (a few rows carry the weight)"
+            )
+        if finite and heavy[a] / total[a] > WEIGHT_SHARE and count[a] > 40:
+            warn.append(
+                f"extreme weights at {s.level_names[a]}: one row carries "
+                f"{heavy[a] / total[a]:.0%} of its arm's weight"
+            )
+    return prange, ess, warn
 
 
-def _smd(d: Design, x: np.ndarray, e: np.ndarray, a0: int, a1: int | None) -> pd.DataFrame:
-    """Standardised mean differences of every design column, before and after weighting."""
+def histograms(v: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
+    """``np.histogram(v[x == a], BINS, range=(0, 1))`` for every arm a, in one pass.
+
+    The same bins as NumPy's (its index arithmetic and its edge corrections), so
+    the counts are identical; values outside [0, 1] (or NaN) are not counted.
+    """
+    keep = (v >= 0) & (v <= 1)
+    v, x = v[keep], x[keep]
+    edges = np.linspace(0, 1, BINS + 1)
+    idx = (v * BINS).astype(np.intp)
+    idx[idx == BINS] -= 1
+    idx[v < edges[idx]] -= 1
+    idx[(v >= edges[idx + 1]) & (idx != BINS - 1)] += 1
+    return np.bincount(x * BINS + idx, minlength=k * BINS).reshape(k, BINS)
+
+
+def _smd(d: Design, x: np.ndarray, e: list, a0: int, a1: int | None) -> pd.DataFrame:
+    """Standardised mean differences of every design column, before and after weighting.
+
+    ``e[a]`` is P(X = a | Z) per row.  All columns at once: the four weightings (arm
+    A, arm B, their inverse propensities) are the rows of one 4 x n matrix W, and two
+    products, ``W X`` and ``W X²``, give every total, mean and second moment (X's
+    intercept column gives the totals).
+    """
     A = x == a0
     B = (x == a1) if a1 is not None else ~A
-    wa = 1.0 / e[A, a0]
-    wb = 1.0 / (e[B, a1] if a1 is not None else 1.0 - e[B, a0])
-    rows = {}
-    for j, name in enumerate(d.names, start=1):
-        v = d.matrix[:, j]
-        va, vb = v[A], v[B]
-        if not len(va) or not len(vb):
-            continue
-        pooled = np.sqrt((va.var() + vb.var()) / 2) or 1.0
-        before = (va.mean() - vb.mean()) / pooled
-        if np.isfinite(wa).all() and np.isfinite(wb).all():
-            (ma, sa), (mb, sb) = _wmean_var(va, wa), _wmean_var(vb, wb)
-            after = (ma - mb) / (np.sqrt((sa + sb) / 2) or pooled)
-        else:
-            after = float("nan")
-        rows[name] = (float(before), float(after))
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["before", "after"])
+    if not len(d.names) or not A.any() or not B.any():
+        return pd.DataFrame(columns=["before", "after"], dtype=float)
+    W = np.zeros((4, len(x)))
+    W[0], W[1] = A, B
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(1.0, e[a0], out=W[2], where=A)
+        np.divide(1.0, e[a1] if a1 is not None else 1.0 - e[a0], out=W[3], where=B)
+        mean, var = _moments(W, d.matrix)
+    weighted = bool(np.isfinite(W[2:].sum(axis=1)).all())  # weights >= 0: finite iff all are
+    pooled = np.sqrt((var[0] + var[1]) / 2)
+    pooled[pooled == 0] = 1.0
+    before = (mean[0] - mean[1]) / pooled
+    if weighted:
+        sd = np.sqrt((var[2] + var[3]) / 2)
+        after = (mean[2] - mean[3]) / np.where(sd == 0, pooled, sd)
+    else:
+        after = np.full(len(d.names), np.nan)
+    return pd.DataFrame({"before": before, "after": after}, index=list(d.names))
+
+
+def _moments(W: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted means and variances of X's columns (past the intercept) for each row of W.
+
+    Two products, ``W X`` and ``W X²``; the intercept column gives the totals, and
+    ``Σ w (z - mean)² = Σ w z² - mean Σ w z``.  What is left of a column constant
+    under a weighting is rounding, not spread: it is set to 0.
+    """
+    Xt = X.T  # one-thread products (einsum), fastest on the column-major design
+    first = np.einsum("ki,ji->kj", W, Xt)  # 4 x (1 + columns)
+    square = np.einsum("ki,ji->kj", W, (X * X).T)
+    total = first[:, :1]
+    mean = first[:, 1:] / total
+    spread = square[:, 1:] - mean * first[:, 1:]
+    spread[spread <= 1e-12 * square[:, 1:]] = 0.0
+    return mean, spread / total

@@ -3,8 +3,9 @@
 Why a module of its own: the strata path counts; this path fits.  It takes the
 same plans (the graph's adjustment set) and returns the same
 :class:`~causal_magic.estimate.result.DoResult`, with the model-based fields
-filled: ``se``, ``ci`` (influence function for ipw/aipw, a row bootstrap for
-gformula, or for ipw/aipw too when ``bootstrap`` is given), ``diagnostics``
+filled: ``se``, ``ci`` (influence function for ipw/aipw -- ipw's accounting for
+the estimated default propensity -- a row bootstrap for gformula, or for
+ipw/aipw too when ``bootstrap`` is given), ``diagnostics``
 and ``models`` (what the card says about the method).  The models are in
 :mod:`~causal_magic.estimate.models`, the estimators in
 :mod:`~causal_magic.estimate.aipw`, the diagnostics in
@@ -141,16 +142,34 @@ def _check_plans(q: Query, plans: list[Plan], method: str) -> None:
 
 def _frame(data: object, cols: list[str], warnings: list[str]) -> tuple[pd.DataFrame, int]:
     frame = rows_frame(data, cols)
-    ok = frame.notna().all(axis=1).to_numpy()
-    bad = [c for c in cols if frame[c].isna().any()]
-    nums = [c for c in cols if pd.api.types.is_float_dtype(frame[c])]
-    inf = (
-        np.isinf(frame[nums].to_numpy(float)).any(axis=1) & ok if nums else np.zeros(len(ok), bool)
-    )
-    dropped = int((~ok).sum() + inf.sum())
-    where = [c for c in nums if np.isinf(frame[c].to_numpy(float)).any()] if inf.any() else []
+    n = len(frame)
+    missing, infinite = np.zeros(n, bool), np.zeros(n, bool)
+    bad, where = [], []
+    for c in cols:  # one pass per float column: isfinite finds NaN and ±inf at once
+        s = frame[c]
+        plain = isinstance(s.dtype, np.dtype)
+        if plain and s.dtype.kind in "biu":
+            continue  # a NumPy integer or bool column holds neither
+        if pd.api.types.is_float_dtype(s):
+            v = s.to_numpy() if plain else s.to_numpy(dtype=float, na_value=np.nan)
+            fin = np.isfinite(v)
+            if fin.all():
+                continue
+            nan = np.isnan(v)
+            missing |= nan
+            infinite |= ~fin & ~nan
+            bad += [c] if nan.any() else []
+            where += [c] if (~fin & ~nan).any() else []
+            continue
+        na = s.isna().to_numpy()
+        if na.any():
+            missing |= na
+            bad.append(c)
+    ok = ~missing
+    inf = infinite & ok
+    dropped = int(missing.sum() + inf.sum())
     warnings += left_out_warnings(
-        int((~ok).sum()), bad, int(inf.sum()), where, int((ok & ~inf).sum())
+        int(missing.sum()), bad, int(inf.sum()), where, int((ok & ~inf).sum())
     )
     if dropped:
         frame = frame[ok & ~inf].reset_index(drop=True)
@@ -344,7 +363,7 @@ def _result(q, plans, parts, naive, o, info, diag, warnings, graph_name, n, drop
         (
             f"row bootstrap, {o.bootstrap} resamples (models refitted)"
             if boot
-            else "influence function (no resampling)"
+            else "influence function (no resampling)" + _ipw_if_words(method, parts)
         )
         if ci
         else ""
@@ -391,6 +410,18 @@ def _result(q, plans, parts, naive, o, info, diag, warnings, graph_name, n, drop
     return r
 
 
+def _ipw_if_words(method: str, parts: list[tuple]) -> str:
+    """What ipw's influence function assumes of the propensity (aipw's needs no correction)."""
+    if method != "ipw":
+        return ""
+    if all(nu.prop is not None for _, _, nu in parts):
+        return "; it accounts for the estimated propensity (M-estimation)"
+    return (
+        "; it treats your propensity model's probabilities as known, so it is conservative "
+        "(wider than need be); bootstrap=N resamples instead"
+    )
+
+
 def _plain(query, value, naive, method, plan, n, dropped, graph_name, se, term) -> DoResult:
     return DoResult(
         query=query,
@@ -423,7 +454,7 @@ def _bootstrap_se(q, specs, design, o: ModelOptions, info) -> float:
         idx = rng.integers(0, n, n)
         d = replace(
             design,
-            matrix=design.matrix[idx],
+            matrix=np.take(design.matrix.T, idx, axis=1).T,  # column-major, as the design
             frame=design.frame.iloc[idx].reset_index(drop=True),
             cells=None if design.cells is None else design.cells[idx],
             notes=[],

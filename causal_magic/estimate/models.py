@@ -52,7 +52,7 @@ RIDGE = 1e-3
 
 @dataclass
 class Design:
-    """The adjusters as a matrix: ``matrix`` has an intercept column first."""
+    """The adjusters as a matrix: ``matrix`` has an intercept column first (column-major)."""
 
     matrix: np.ndarray
     names: list[str]  # one per column after the intercept
@@ -106,8 +106,15 @@ def make_design(frame: pd.DataFrame, names: list[str], max_levels: int) -> Desig
             cols.append((v - v.mean()) / sd)
             col_names.append(c)
     cols, col_names = _drop_duplicates(cols, col_names, notes)
-    X = np.column_stack([np.ones(n), *cols]) if cols else np.ones((n, 1))
-    design = Design(X, col_names, pd.DataFrame(user, index=frame.index), notes=notes)
+    # column-major (each column contiguous): the one-thread products of the fits
+    # (:func:`matvec`) read it at memory speed
+    Xt = np.empty((1 + len(cols), n))
+    Xt[0] = 1.0
+    for j, v in enumerate(cols, start=1):
+        Xt[j] = v
+    X = Xt.T
+    # copy=False: the user's frame shares the columns (copy-on-write keeps them safe)
+    design = Design(X, col_names, pd.DataFrame(user, index=frame.index, copy=False), notes=notes)
     if cats and not nums:
         cells = (
             frame[cats].astype(str).agg("\x1f".join, axis=1) if len(cats) > 1 else frame[cats[0]]
@@ -122,7 +129,14 @@ def make_design(frame: pd.DataFrame, names: list[str], max_levels: int) -> Desig
 def _drop_duplicates(cols: list, names: list, notes: list) -> tuple[list, list]:
     keep_c, keep_n = [], []
     for v, name in zip(cols, names, strict=True):
-        same = next((k for k, w in zip(keep_n, keep_c, strict=True) if np.array_equal(v, w)), None)
+        same = next(
+            (
+                k
+                for k, w in zip(keep_n, keep_c, strict=True)
+                if np.array_equal(v[:64], w[:64]) and np.array_equal(v, w)  # cheap test first
+            ),
+            None,
+        )
         if same is not None:
             notes.append(f"{name} duplicates {same}: left out of the models")
             continue
@@ -207,25 +221,39 @@ def fit_logistic(
     X, y, notes: list[str], what: str, start=None, keep: list | None = None
 ) -> np.ndarray:
     """Logistic regression by Newton's method; separation -> a small ridge, said in ``notes``."""
+    return fit_logistic_ridge(X, y, notes, what, start, keep)[0]
+
+
+def fit_logistic_ridge(
+    X, y, notes: list[str], what: str, start=None, keep: list | None = None
+) -> tuple[np.ndarray, float]:
+    """:func:`fit_logistic` and the ridge penalty it used (0.0: none)."""
     coef = _newton(X, y, 0.0, start=start, keep=keep)
-    if coef is None:
-        notes.append(
-            f"the {what} model separates the data perfectly (or its adjusters are collinear): "
-            f"fitted with a small ridge penalty ({RIDGE:g}), so its probabilities stay in (0, 1)"
-        )
-        coef = _newton(X, y, RIDGE)
-    return coef
+    if coef is None:  # a fast start went astray, or the data separate: plain Newton decides
+        coef = _newton(X, y, 0.0, plain=True)
+    if coef is not None:
+        return coef, 0.0
+    notes.append(
+        f"the {what} model separates the data perfectly (or its adjusters are collinear): "
+        f"fitted with a small ridge penalty ({RIDGE:g}), so its probabilities stay in (0, 1)"
+    )
+    return _newton(X, y, RIDGE), RIDGE
 
 
-def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None = None):
-    """Newton's method from ``start`` (warm: a neighbouring fold's fit) or the mean's logit.
+def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None = None, plain=False):
+    """Newton's method from ``start`` (warm: a neighbouring fold's fit) or a subsample's fit.
 
     ``X`` and ``y`` are arrays or lists of row blocks (views of one sorted matrix, so
     cross-fitting copies nothing; a block's ``y`` may be one number).  The Hessian (a
     pass of n x p² work) is kept while the steps shrink fast and recomputed when they
     do not; the gradient (n x p) is exact at every step, so the fit stops at the same
-    maximum as plain Newton.  ``keep`` (a one-item list) carries the last Hessian from
-    one fold's fit to the next, which starts from it.
+    maximum as plain Newton.  ``plain``: a fresh Hessian at every step from the mean's
+    logit, no subsample start -- the reference that decides separation (a kept Hessian
+    or a subsample's start can lead Newton astray where plain Newton converges).  ``keep`` (a one-item list) carries the last Hessian from
+    one fold's fit to the next, which starts from it.  Without ``start``, a large fit
+    starts from the fit on every ``SUBSAMPLE``-th row and its Hessian, scaled up (cheap,
+    and already close: it saves two passes over all rows and the Hessian's pass); else
+    from the mean's logit.
     """
     blocks = list(zip(X, y, strict=True)) if isinstance(X, list) else [(X, y)]
     n = sum(len(b) for b, _ in blocks)
@@ -234,30 +262,42 @@ def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None =
     ybar = min(max(ybar, 1e-6), 1 - 1e-6)
     beta = np.zeros(p)
     beta[0] = np.log(ybar / (1 - ybar))
+    H, last = (keep[0] if keep and keep[0] is not None and ridge == 0 else None), np.inf
+    if plain:
+        H, start = None, None
+    elif start is None and ridge == 0 and n >= SUBSAMPLE_FROM:
+        sub, sub_h = _every(blocks, SUBSAMPLE), [None]
+        start = _newton(*sub, 0.0, keep=sub_h)
+        if H is None and sub_h[0] is not None:  # its Hessian, scaled up, to start with
+            H = sub_h[0] * (n / sum(len(b) for b in sub[0]))
     if start is not None and np.all(np.isfinite(start)):
         beta = start.copy()
     pen = ridge * n * np.eye(p)
     pen[0, 0] = 0.0
-    H, last = (keep[0] if keep and keep[0] is not None and ridge == 0 else None), np.inf
+    # buffers reused by every step (fresh n-row temporaries cost a page fault per 4 kB)
+    most = max(len(b) for b, _ in blocks)
+    buf, res, root = np.empty(most), np.empty(most), np.empty((p, most)).T
     for _ in range(iters):
         g, Hn = -pen @ beta, pen.copy() if H is None else None
         for b, yb in blocks:
-            mu = 1.0 / (1.0 + np.exp(-np.clip(b @ beta, -35, 35)))
-            g += b.T @ (yb - mu)
+            m = len(b)
+            mu = _sigmoid(matvec(b, -beta, out=buf[:m]), negated=True)
+            g += rmatvec(b, np.subtract(yb, mu, out=res[:m]))
             if Hn is not None:
-                Hn += (b * (mu * (1 - mu))[:, None]).T @ b
+                r = np.subtract(1.0, mu, out=res[:m])
+                r *= mu
+                bw = np.multiply(b, np.sqrt(r, out=r)[:, None], out=root[:m])
+                Hn += gram(bw)
         H = H if Hn is None else Hn
         try:
             step = np.linalg.solve(H, g)
         except np.linalg.LinAlgError:
             return None
         size = np.abs(step).max()
-        if size > 0.25 * last:  # slow: a fresh Hessian next time
+        if size > 0.25 * last or plain:  # slow: a fresh Hessian next time
             H = None
         last = size
         beta = beta + step
-        if not np.all(np.isfinite(beta)) or (ridge == 0 and np.abs(beta).max() > 30):
-            return None
         if size < 1e-8:  # standardised columns: far below any shown digit
             if keep is not None:
                 keep[:] = [H]
@@ -265,8 +305,41 @@ def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None =
     return beta if ridge > 0 else None
 
 
+#: Fits on at least this many rows start from a fit on every SUBSAMPLE-th row.
+SUBSAMPLE_FROM = 100_000
+SUBSAMPLE = 16
+
+
+def _every(blocks: list, step: int) -> tuple[list, list]:
+    """Every ``step``-th row of each block (copied, column-major like the design)."""
+    Xs = [np.asfortranarray(b[::step]) for b, _ in blocks]
+    ys = [yb[::step] if np.ndim(yb) else yb for _, yb in blocks]
+    return Xs, ys
+
+
+def _sigmoid(eta: np.ndarray, negated: bool = False) -> np.ndarray:
+    """``1 / (1 + exp(-clip(eta, -35, 35)))`` computed in place in ``eta`` (no copies).
+
+    ``negated``: ``eta`` already holds ``-eta`` (``X @ -beta``, exactly the negation:
+    IEEE rounding is symmetric), which saves a pass.
+    """
+    np.clip(eta, -35, 35, out=eta)
+    if not negated:
+        np.negative(eta, out=eta)
+    np.exp(eta, out=eta)
+    eta += 1.0
+    return np.reciprocal(eta, out=eta)
+
+
 def fit_multinomial(X: np.ndarray, codes: np.ndarray, k: int, notes: list[str]) -> np.ndarray:
     """Multinomial logistic (first level the reference) by Newton on the stacked coefficients."""
+    return fit_multinomial_ridge(X, codes, k, notes)[0]
+
+
+def fit_multinomial_ridge(
+    X: np.ndarray, codes: np.ndarray, k: int, notes: list[str]
+) -> tuple[np.ndarray, float]:
+    """:func:`fit_multinomial` and the ridge penalty it used (0.0: none)."""
     for ridge in (0.0, RIDGE):
         beta = _multinomial_newton(X, codes, k, ridge)
         if beta is not None:
@@ -275,7 +348,7 @@ def fit_multinomial(X: np.ndarray, codes: np.ndarray, k: int, notes: list[str]) 
                     "the propensity model separates the data (or is collinear): fitted with "
                     f"a small ridge penalty ({RIDGE:g})"
                 )
-            return beta
+            return beta, ridge
     raise DataError("the multinomial propensity model did not converge")
 
 
@@ -314,7 +387,28 @@ def multinomial_probs(X: np.ndarray, B: np.ndarray) -> np.ndarray:
 
 
 def logistic_probs(X: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(X @ beta, -35, 35)))
+    return _sigmoid(matvec(X, -beta), negated=True)
+
+
+def matvec(X: np.ndarray, v: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``X @ v`` on one thread (``einsum``, not BLAS).
+
+    A tall, thin product is bound by memory, not arithmetic; BLAS splits it over
+    threads, and on a shared, loaded machine each call then waits for its threads
+    to be scheduled (10x slower at the median).  One thread does not wait.
+    """
+    return np.einsum("ij,j->i", X, v, out=out)
+
+
+def rmatvec(X: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """``X.T @ r`` on one thread (see :func:`matvec`)."""
+    return np.einsum("ij,i->j", X, r)
+
+
+def gram(B: np.ndarray) -> np.ndarray:
+    """``B.T @ B`` on one thread (see :func:`matvec`); fastest for a column-major B."""
+    Bt = B.T
+    return np.einsum("ji,ki->jk", Bt, Bt)
 
 
 # -- a user's model ----------------------------------------------------------------------
