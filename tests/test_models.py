@@ -506,3 +506,12 @@ def test_a_stratum_never_treated_is_a_positivity_error_not_a_silent_number(metho
     df.loc[(df.A == "c") & (df.B == 2), "X"] = 0  # this stratum is never treated
     with pytest.raises(PositivityError):
         do("P(Y=1 | do(X=1))", df, dag=GC, method=method, folds=1)
+
+
+def test_a_model_based_bootstrap_without_a_seed_is_reproducible():
+    df = _confounded(400, 31)
+    first = do("E[Y | do(X=1)]", df, dag=G, method="gformula", ci=0.9, bootstrap=30)
+    again = do("E[Y | do(X=1)]", df, dag=G, method="gformula", ci=0.9, bootstrap=30)
+    assert first.ci == again.ci and first.se == again.se  # seed 0 unless told otherwise
+    other = do("E[Y | do(X=1)]", df, dag=G, method="gformula", ci=0.9, bootstrap=30, seed=5)
+    assert other.ci != first.ci

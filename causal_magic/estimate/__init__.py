@@ -203,7 +203,7 @@ def _model_options(q: Query, plans: list[Plan], data: object, args: dict) -> Mod
         args["folds"],
         args["trim"],
         args["ci"],
-        args["seed"],
+        0 if args["seed"] is None else args["seed"],  # reproducible folds and resamples
         DEFAULT_RESAMPLES if args["bootstrap"] is None else args["bootstrap"],
         boot_asked=args["bootstrap"] is not None,
     )
