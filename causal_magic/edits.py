@@ -144,9 +144,13 @@ class EditHandling:
             return None
         if kind == "explore":  # a question, not an edit: answered in any mode
             return self._on_explore(content)
+        if kind == "overlay":  # the analysis a large graph computes on request: any mode
+            self.compute_overlay()
+            return None
         if kind != "edit":
             return self._refuse(
-                f"unknown message type {_shown(kind)}; expected 'edit', 'explore' or 'hello'"
+                f"unknown message type {_shown(kind)}; "
+                "expected 'edit', 'explore', 'overlay' or 'hello'"
             )
         op = content.get("op")
         handler = _OPS.get(op) if isinstance(op, str) else None

@@ -47,6 +47,11 @@ MAX_SETS = 5
 #: A drawing's width / height in pixels (as %%dag's --width / --height): below, it cannot
 #: be seen; above, no screen shows it.
 PIXELS = (50, 5000)
+#: Past this many edges the causal overlay and the panel's lists are computed on request (the
+#: panel's button, or :meth:`DagWidget.compute_overlay`), not on every edit: at 20,000 edges
+#: they cost 0.6 s and an edit must answer in 0.1 s (benchmarks/bench_large_graph.py).  The
+#: panel says so; a drawing this size is an overview, and drags keep what was computed.
+LIVE_OVERLAY_EDGES = 5_000
 #: Above this many nodes + edges the copy-back text (synced, saved) is a pointer instead.
 MAX_COPY_BACK = 5_000
 #: The replaced edits a new view offers back are cut at this many characters (a notebook
@@ -103,6 +108,26 @@ def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
     except Exception as err:  # the overlay must never break drawing
         out["error"] = f"{type(err).__name__}: {err}"
     return out
+
+
+def deferred_overlay(G: nx.DiGraph) -> dict[str, Any]:
+    """The overlay of a graph past :data:`LIVE_OVERLAY_EDGES`: the question only, and
+    ``deferred`` (the number of edges) for the panel to say that the analysis is computed
+    on request.  ``{}`` when there is no treatment or no outcome, as :func:`overlay_for`."""
+    xs = [str(n) for n in nodes_with_role(G, "treatment") if not is_hidden(G, n)]
+    ys = [str(n) for n in nodes_with_role(G, "outcome") if not is_hidden(G, n)]
+    if not xs or not ys:
+        return {}
+    return {
+        "treatment": xs,
+        "outcome": ys,
+        "causal": [],
+        "biasing": [],
+        "minimal": [],  # not None: that would read "no adjustment set exists"
+        "sets": [],
+        "error": "",
+        "deferred": G.number_of_edges(),
+    }
 
 
 def _overlay_key(G: nx.DiGraph) -> tuple:
@@ -344,7 +369,8 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
             self.bidirected = data["bidirected"]
             key = self._overlay_of if moved else _overlay_key(G)
             if key != self._overlay_of:
-                self.overlay = overlay_for(G)
+                live = G.number_of_edges() <= LIVE_OVERLAY_EDGES
+                self.overlay = overlay_for(G) if live else deferred_overlay(G)
                 self._overlay_of = key
                 self._recompute_explore()  # the explorer's answer follows the structure
             self.dirty = dirty
@@ -356,6 +382,19 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
         self._drawn_fp = fp
         for fallback in self._fallbacks:
             fallback.update()
+
+    def compute_overlay(self) -> dict[str, Any]:
+        """Compute the causal overlay and the panel's lists now, and show them; returns the
+        overlay.  Past :data:`LIVE_OVERLAY_EDGES` edges they are computed only on request
+        (this call, or the panel's button); a move keeps them, a change of structure asks
+        again."""
+        self.refresh_if_changed()
+        G = self._graph
+        self.overlay = overlay_for(G)
+        self._overlay_of = _overlay_key(G)
+        for fallback in self._fallbacks:
+            fallback.update()
+        return self.overlay
 
     def refresh_if_changed(self) -> bool:
         """Redraw if the graph changed since the last drawing; return whether it did."""
