@@ -184,6 +184,7 @@ class EditHandling:
         """Run a validated change as one undoable step (``nodes_only``: ``apply`` changes
         node attributes only, so only they are kept for undo; ``moved``: only positions)."""
         G = self._graph
+        moved = moved and sync.fingerprint(G) == self._drawn_fp  # drawn as it is: only moves
         before = _snapshot(G, nodes_only)
         px_before = dict(self._px)
         try:

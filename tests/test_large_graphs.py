@@ -7,12 +7,24 @@ small graphs exercise them.
 
 from __future__ import annotations
 
+import importlib
+import itertools
+
 import networkx as nx
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import causal_magic.widget as widget_module
+from causal_magic import layout
 from causal_magic.dsl import parse_dag
+from causal_magic.layout import big
+from causal_magic.svg import drawing_data
 from causal_magic.widget import DagWidget
+
+#: the module (the package's function of the same name shadows it as an attribute)
+layered = importlib.import_module("causal_magic.layout.layered")
 
 CONFOUNDED = "X [treatment]\nY [outcome]\nZ -> X -> M -> Y\nZ -> Y\nW -> Z"
 
@@ -82,3 +94,156 @@ def test_compute_overlay_follows_a_change_made_from_python_first(small_live_limi
 def test_past_the_live_limit_a_graph_without_a_question_has_no_overlay(small_live_limit):
     w = DagWidget(nx.DiGraph([("a", "b"), ("b", "c"), ("c", "d"), ("a", "d")]))
     assert w.overlay == {}
+
+
+# -- a move rebuilds only what it changes ---------------------------------------------------
+
+
+def random_dag(draw_edges: list[tuple[int, int]], n: int) -> nx.DiGraph:
+    G = nx.DiGraph()
+    G.add_nodes_from(f"n{i}" for i in range(n))
+    G.add_edges_from((f"n{min(a, b)}", f"n{max(a, b)}") for a, b in draw_edges if a != b)
+    return G
+
+
+def full_drawing(w: DagWidget) -> dict:
+    return drawing_data(w.graph, w._px, w._routes)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(3, 14),
+    edges=st.lists(st.tuples(st.integers(0, 13), st.integers(0, 13)), max_size=30),
+    moves=st.lists(
+        st.tuples(st.integers(0, 13), st.integers(-400, 400), st.integers(-400, 400)),
+        min_size=1,
+        max_size=5,
+    ),
+    checked=st.sampled_from([5000, 0]),  # edges checked against nodes, or the lanes only
+)
+def test_after_moves_the_drawing_equals_a_full_rebuild(n, edges, moves, checked):
+    G = random_dag([(a % n, b % n) for a, b in edges], n)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(layout, "MAX_CHECKED_EDGES", checked)
+        w = DagWidget(G)
+        for i, x, y in moves:
+            assert edit(w, "move", id=f"n{i % n}", x=x, y=y) is None
+            full = full_drawing(w)
+            assert (w.nodes, w.edges, w.bidirected) == (
+                full["nodes"],
+                full["edges"],
+                full["bidirected"],
+            )
+        assert edit(w, "add_node", id="extra") is None  # a structural edit after moves
+        full = full_drawing(w)
+        assert (w.nodes, w.edges) == (full["nodes"], full["edges"])
+
+
+def test_past_the_checked_size_a_move_keeps_the_lanes_of_edges_it_does_not_touch(monkeypatch):
+    monkeypatch.setattr(layout, "MAX_CHECKED_EDGES", 0)
+    G = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "d"), ("a", "d"), ("x", "y")])
+    w = DagWidget(G)
+    routed = {(e["source"], e["target"]): e["route"] for e in w.edges if "route" in e}
+    assert ("a", "d") in routed  # the long edge has a lane
+    assert edit(w, "move", id="y", x=900, y=900) is None
+    after = {(e["source"], e["target"]): e.get("route") for e in w.edges}
+    assert after[("a", "d")] == routed[("a", "d")]
+    assert edit(w, "move", id="a", x=-900, y=0) is None
+    assert "route" not in next(e for e in w.edges if (e["source"], e["target"]) == ("a", "d"))
+
+
+def test_a_move_after_a_change_made_from_python_redraws_everything():
+    G = parse_dag(CONFOUNDED)
+    w = DagWidget(G)
+    G.nodes["W"]["label"] = "Weather"  # from Python, not yet redrawn
+    assert edit(w, "move", id="Z", x=10, y=10) is None
+    assert any(d["label"] == "Weather" for d in w.nodes)
+
+
+def test_state_sent_to_the_browser_is_what_ipywidgets_would_send():
+    from ipywidgets import Widget
+
+    w = DagWidget(parse_dag(CONFOUNDED))
+    sent: list = []
+    w._send = lambda msg, buffers=None: sent.append((msg, buffers))
+    w.send_state()
+    Widget.send_state(w)
+    ours, theirs = sent
+    assert ours[0]["state"] == theirs[0]["state"] and ours[0]["buffer_paths"] == []
+    assert ours[1] == theirs[1] == []
+
+
+# -- the layered layout of a big grid --------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(-50, 50), st.sampled_from([0.01, 1.0, 2.0, 3.5, 8.0]), st.floats(0, 3)),
+        min_size=1,
+        max_size=14,
+    ),
+    st.integers(1, 4),
+)
+def test_pooling_all_rows_at_once_equals_the_exact_isotonic_regression(items, rows):
+    desired = [d for d, _w, _g in items]
+    weights = [w for _d, w, _g in items]
+    cut = sorted({len(items) * k // rows for k in range(rows)})  # row starts
+    expected: list[float] = []
+    shift = np.zeros(len(items))
+    for a, b in zip(cut, [*cut[1:], len(items)], strict=True):
+        gaps = [g for _d, _w, g in items[a + 1 : b]]
+        expected += layered._isotonic(desired[a:b], weights[a:b], gaps)
+        shift[a:b] = np.concatenate([[0.0], np.cumsum(gaps)])
+    first = np.zeros(len(items), dtype=bool)
+    first[cut] = True
+    got = big._pool(np.array(desired) - shift, np.array(weights), first) + shift
+    assert np.allclose(got, expected, atol=1e-7)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(2, 25),
+    edges=st.lists(st.tuples(st.integers(0, 24), st.integers(0, 24)), max_size=60),
+)
+def test_the_big_grid_pass_keeps_every_gap_and_every_edge_pointing_down(n, edges):
+    G = random_dag([(a % n, b % n) for a, b in edges], n)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(layered, "BIG_GRID", 0)  # every grid is big
+        plan = layout.layered_plan(G)
+    for u, v in G.edges:
+        assert plan.pos[u][1] < plan.pos[v][1]
+    rows: dict[float, list[float]] = {}
+    for x, y in plan.pos.values():
+        rows.setdefault(y, []).append(x)
+    for xs in rows.values():
+        xs.sort()
+        assert all(b - a >= 0.19 - 1e-6 for a, b in itertools.pairwise(xs))  # a circle apart
+
+
+def test_a_big_grid_is_placed_as_well_as_the_exact_pass_places_it():
+    """Same objective (weight x squared x-distance over the grid's edges) within 2%."""
+    rng = np.random.default_rng(3)
+    G = nx.DiGraph()
+    G.add_nodes_from(range(300))
+    for _ in range(900):
+        i = int(rng.integers(0, 299))
+        G.add_edge(i, min(299, i + 1 + int(rng.exponential(8))))
+    nodes = list(G)
+    boxes = layout.label_boxes(G, nodes)
+    half_of = {n: boxes[n][0] / 200 for n in nodes}
+    grid, _ = layered._build(G, nodes, layered.assign_layers(G, nodes))
+    layered.order_rows(grid)
+    half = [half_of[n] for n in nodes] + [0.0] * (len(grid.up) - len(nodes))
+
+    def objective(x: list[float]) -> float:
+        w = layered.WEIGHTS
+        return sum(
+            w[(a >= grid.n_real) + (b >= grid.n_real)] * (x[a] - x[b]) ** 2
+            for a, lows in enumerate(grid.down)
+            for b in lows
+        )
+
+    exact = layered.assign_x(grid, half, 0.2, 0.1)
+    fast = big.assign_x_big(grid, half, 0.2, 0.1, layered.WEIGHTS)
+    assert objective(fast) <= 1.02 * objective(exact)

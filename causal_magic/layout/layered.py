@@ -353,6 +353,10 @@ def assign_x(grid: _Grid, half: list[float], space: float, vspace: float) -> lis
     ``half[i]`` is half the width of node i's box; two real boxes stay ``space`` apart, a
     virtual node (a long edge's lane) ``vspace`` from its neighbours.
     """
+    if len(grid.up) >= BIG_GRID:  # every row at once, in NumPy (see .big)
+        from .big import assign_x_big
+
+        return assign_x_big(grid, half, space, vspace, WEIGHTS)
     n_real = grid.n_real
     x = [0.0] * len(grid.up)
 
@@ -371,7 +375,7 @@ def assign_x(grid: _Grid, half: list[float], space: float, vspace: float) -> lis
     def weight(a: int, b: int) -> float:
         return WEIGHTS[(a >= n_real) + (b >= n_real)]
 
-    for sweep in range(16 if len(grid.up) < BIG_GRID else 4):
+    for sweep in range(16):
         rows = range(len(grid.rows)) if sweep % 2 == 0 else range(len(grid.rows) - 1, -1, -1)
         for k in rows:
             row = grid.rows[k]
