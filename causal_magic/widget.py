@@ -26,7 +26,7 @@ from . import layout as _layout
 from . import sync
 from .edits import EditHandling, EditRefused, Snapshot, _shown
 from .graph import (
-    bidirected_pairs,
+    BIDIRECTED_ATTR,
     check_dag,
     is_hidden,
     nodes_with_role,
@@ -72,7 +72,7 @@ _lost_edits: weakref.WeakKeyDictionary[nx.DiGraph, str] = weakref.WeakKeyDiction
 def _shape(G: nx.DiGraph) -> str:
     """The graph without positions: what a drag does not change."""
     nodes = [(n, {k: v for k, v in d.items() if k != "pos"}) for n, d in G.nodes(data=True)]
-    return repr((nodes, list(G.edges(data=True)), G.graph))
+    return repr((nodes, G.adj, G.graph))  # the adjacency's repr: no list of edge tuples
 
 
 def overlay_for(G: nx.DiGraph) -> dict[str, Any]:
@@ -147,47 +147,61 @@ def _overlay_key(G: nx.DiGraph) -> tuple:
     )
 
 
-def _moved_data(
+def _redrawn(
     G: nx.DiGraph,
     drawn: dict[str, list[dict]],
     px: dict[Hashable, tuple[float, float]],
     routes: dict,
     old_routes: dict,
 ) -> dict[str, list[dict]]:
-    """:func:`svg.drawing_data` after a move, from the last drawing's lists: a node gets a
-    new entry only if it moved, an edge only if its route is another object than before
-    (``layout.in_pixels`` keeps an unmoved edge's very route), so a drag on a 20,000-edge
-    graph rebuilds a handful of entries, not all (3x faster; equal to a full rebuild, which
-    tests check)."""
-    new_nodes = []
-    for n, d in zip(visible_nodes(G), drawn["nodes"], strict=True):
-        x, y = (_finite(v) for v in px[n])
-        new_nodes.append(d if d["x"] == x and d["y"] == y else {**d, "x": x, "y": y})
-    hidden = {h for h, _a, _b in bidirected_pairs(G)}
-    new_edges = []
-    it = iter(drawn["edges"])
-    for u, v in G.edges:
-        if u in hidden or G.nodes[u].get("bidirected"):
+    """:func:`svg.drawing_data`, reusing the last drawing's entries (``drawn``) that did not
+    change: a node whose name and role are the same (moved to its new place), an edge whose
+    label is the same and whose route is the very list it had (``layout.in_pixels`` keeps
+    it).  Only new and changed items go through ``drawing_data``; equal to a full rebuild
+    (tests check), 3x faster at 20,000 edges and with far fewer new objects to collect."""
+    first = not drawn["nodes"] and not drawn["edges"]
+    if first or drawn["bidirected"] or any(d.get(BIDIRECTED_ATTR) for _n, d in G.nodes(data=True)):
+        return drawing_data(G, px, routes)  # a first drawing, or <-> edges (rare when big)
+    old_nodes = {d["id"]: d for d in drawn["nodes"]}
+    nodes: list[Any] = []
+    todo: list[int] = []
+    for n, attrs in G.nodes(data=True):
+        d = old_nodes.get(_id(n))
+        label, role = attrs.get("label"), attrs.get("role")
+        text = str(label) if label not in (None, "") else _id(n)
+        role = role if isinstance(role, str) else None
+        if d is None or d["label"] != text or d["role"] != role:
+            todo.append(len(nodes))
+            nodes.append(n)
             continue
-        d = next(it)
-        route = routes.get((u, v))
-        if route is not old_routes.get((u, v)):
-            d = {k: val for k, val in d.items() if k != "route"}
-            if route:
-                d["route"] = [[_finite(x), _finite(y)] for x, y in route]
-        new_edges.append(d)
-    return {"nodes": new_nodes, "edges": new_edges, "bidirected": drawn["bidirected"]}
-
-
-def _keep_routes(edges: list[dict], before: list[dict], kept: set) -> None:
-    """Give the entries of the edges in ``kept`` (whose route is the very list the last
-    drawing had) the pixel route of that drawing (``before``), in place."""
-    shown = {(d["source"], d["target"]): d["route"] for d in before if "route" in d}
-    keys = {(_id(u), _id(v)) for u, v in kept}
-    for d in edges:
-        key = (d["source"], d["target"])
-        if key in keys and key in shown:
-            d["route"] = shown[key]
+        x, y = _finite(px[n][0]), _finite(px[n][1])
+        nodes.append(d if d["x"] == x and d["y"] == y else {**d, "x": x, "y": y})
+    if todo:
+        fresh = drawing_data(G.subgraph([nodes[i] for i in todo]), px)["nodes"]
+        for i, d in zip(todo, fresh, strict=True):
+            nodes[i] = d
+    old_edges = {(d["source"], d["target"]): d for d in drawn["edges"]}
+    edges: list[Any] = []
+    changed = []
+    for u, v, attrs in G.edges(data=True):
+        d = old_edges.get((_id(u), _id(v)))
+        label = attrs.get("label")
+        if (
+            d is None
+            or d["label"] != ("" if label is None else str(label))
+            or routes.get((u, v)) is not old_routes.get((u, v))
+        ):
+            changed.append(len(edges))
+            edges.append((u, v))
+        else:
+            edges.append(d)
+    if len(changed) > len(edges) // 2:
+        return {"nodes": nodes, "edges": drawing_data(G, px, routes)["edges"], "bidirected": []}
+    if changed:
+        fresh = drawing_data(G.edge_subgraph([edges[i] for i in changed]), px, routes)["edges"]
+        for i, d in zip(changed, fresh, strict=True):
+            edges[i] = d
+    return {"nodes": nodes, "edges": edges, "bidirected": []}
 
 
 def _id(n: Hashable) -> str:
@@ -427,14 +441,8 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
         self._routes = routes
         if not moved:
             self._drawn = frozenset(_layout.drawn_edges(G))
-        if moved:
-            drawn = {"nodes": self.nodes, "edges": self.edges, "bidirected": self.bidirected}
-            data = _moved_data(G, drawn, self._px, routes, old_routes)
-        else:  # an unchanged route (the very list) keeps its pixel list: 0.3 s at 20k edges
-            kept = {e for e, r in routes.items() if r is old_routes.get(e)}
-            data = drawing_data(G, self._px, {e: r for e, r in routes.items() if e not in kept})
-            if kept:
-                _keep_routes(data["edges"], self.edges, kept)
+        drawn = {"nodes": self.nodes, "edges": self.edges, "bidirected": self.bidirected}
+        data = _redrawn(G, drawn, self._px, routes, old_routes)
         fp = sync.fingerprint(G)
         dirty = fp != self._cell_fp
         stale_marks = self._fit_structure is not None and self._fit_structure != _structure(G)

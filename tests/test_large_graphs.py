@@ -110,33 +110,56 @@ def full_drawing(w: DagWidget) -> dict:
     return drawing_data(w.graph, w._px, w._routes)
 
 
-@settings(max_examples=30, deadline=None)
+EDIT = st.one_of(
+    st.tuples(st.just("move"), st.integers(0, 13), st.integers(-400, 400)),
+    st.tuples(st.just("add_edge"), st.integers(0, 13), st.integers(0, 13)),
+    st.tuples(st.just("delete_edge"), st.integers(0, 13), st.integers(0, 13)),
+    st.tuples(
+        st.just("set_role"), st.integers(0, 13), st.sampled_from([None, "latent", "outcome"])
+    ),
+    st.tuples(st.just("rename"), st.integers(0, 13), st.integers(0, 99)),
+    st.tuples(st.just("delete_node"), st.integers(0, 13), st.none()),
+    st.tuples(st.just("label"), st.integers(0, 13), st.sampled_from(["", "A long name here", "B"])),
+    st.tuples(st.just("undo"), st.none(), st.none()),
+)
+
+
+@settings(max_examples=40, deadline=None)
 @given(
     n=st.integers(3, 14),
     edges=st.lists(st.tuples(st.integers(0, 13), st.integers(0, 13)), max_size=30),
-    moves=st.lists(
-        st.tuples(st.integers(0, 13), st.integers(-400, 400), st.integers(-400, 400)),
-        min_size=1,
-        max_size=5,
-    ),
+    steps=st.lists(EDIT, min_size=1, max_size=8),
     checked=st.sampled_from([5000, 0]),  # edges checked against nodes, or the lanes only
 )
-def test_after_moves_the_drawing_equals_a_full_rebuild(n, edges, moves, checked):
+def test_after_any_edits_the_drawing_equals_a_full_rebuild(n, edges, steps, checked):
     G = random_dag([(a % n, b % n) for a, b in edges], n)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(layout, "MAX_CHECKED_EDGES", checked)
         w = DagWidget(G)
-        for i, x, y in moves:
-            assert edit(w, "move", id=f"n{i % n}", x=x, y=y) is None
+        for op, a, b in steps:
+            names = [d["id"] for d in w.nodes] or ["none"]
+            node = names[(a or 0) % len(names)]
+            if op == "move":
+                edit(w, op, id=node, x=b, y=b)
+            elif op in ("add_edge", "delete_edge"):
+                edit(w, op, source=node, target=names[b % len(names)])
+            elif op == "set_role":
+                edit(w, op, id=node, role=b)
+            elif op == "rename":
+                edit(w, op, id=node, new=f"r{b}")
+            elif op == "delete_node":
+                edit(w, op, id=node)
+            elif op == "label" and node in G:  # from Python, then the end-of-cell redraw
+                G.nodes[node]["label"] = b
+                w.refresh_if_changed()
+            elif op == "undo":
+                edit(w, op)
             full = full_drawing(w)
             assert (w.nodes, w.edges, w.bidirected) == (
                 full["nodes"],
                 full["edges"],
                 full["bidirected"],
             )
-        assert edit(w, "add_node", id="extra") is None  # a structural edit after moves
-        full = full_drawing(w)
-        assert (w.nodes, w.edges) == (full["nodes"], full["edges"])
 
 
 def test_past_the_checked_size_a_move_keeps_the_lanes_of_edges_it_does_not_touch(monkeypatch):
