@@ -270,3 +270,22 @@ def test_a_big_grid_is_placed_as_well_as_the_exact_pass_places_it():
     exact = layered.assign_x(grid, half, 0.2, 0.1)
     fast = big.assign_x_big(grid, half, 0.2, 0.1, layered.WEIGHTS)
     assert objective(fast) <= 1.02 * objective(exact)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 19), min_size=2, max_size=7), max_size=12),
+    st.lists(st.floats(-20, 20), min_size=20, max_size=20),
+    st.lists(st.floats(0.0, 0.5), min_size=20, max_size=20),
+)
+def test_routes_of_a_big_grid_are_the_ones_edge_by_edge_bending_gives(chains, xs, halves):
+    y_of = [float(i) for i in range(20)]  # each chain steps down one row a point
+    chains = [sorted(set(c)) for c in chains if len(set(c)) >= 2]
+    drop = [h / 2 for h in halves]
+    got = big.lane_routes(chains, xs, y_of, halves, drop)
+    for chain, inner in zip(chains, got, strict=True):
+        points = [(xs[c], y_of[c]) for c in chain]
+        caps = [halves[c] * 0.5 for c in chain]
+        expected = layered._bend_ends(points, caps, [drop[c] for c in chain])
+        assert len(inner) == len(expected)
+        assert np.allclose(inner, expected, atol=1e-4) if inner else True

@@ -94,3 +94,43 @@ def assign_x_big(
     x = np.empty(size)
     x[flat] = x_flat
     return x.tolist()
+
+
+def lane_routes(
+    chains: list[list[int]],
+    x: list[float],
+    y_of: list[float],
+    half: list[float],
+    drop: list[float],
+) -> list[list[tuple[float, float]]]:
+    """The interior points of every edge, as ``layered._bend_ends`` gives them one edge at
+    a time, for all edges at once (0.25 s in Python at 20,000 edges).
+
+    ``chains[e]`` is edge e's grid points from its upper end to its lower end; ``y_of`` is
+    each grid point's y, ``drop`` half the height of its box (0 for a lane point).
+    """
+    if not chains:
+        return []
+    lengths = np.fromiter(map(len, chains), dtype=np.int64, count=len(chains))
+    seq = np.fromiter((c for chain in chains for c in chain), np.int64, int(lengths.sum()))
+    edge = np.repeat(np.arange(len(chains)), lengths)
+    px, py = np.asarray(x)[seq], np.asarray(y_of)[seq]
+    cap, low = 0.5 * np.asarray(half)[seq], np.asarray(drop)[seq]
+    a = np.flatnonzero(edge[:-1] == edge[1:])  # segment a -> a + 1 of one edge
+    b = a + 1
+    dx, dy = px[b] - px[a], py[b] - py[a]
+    shallow = np.abs(dx) > 0.5 * dy
+    drop_p = np.minimum(0.45 * dy, np.maximum(0.3 * dy, low[a] + 0.08))
+    drop_q = np.minimum(0.45 * dy, np.maximum(0.3 * dy, low[b] + 0.08))
+    off_p = np.clip(0.25 * dx, -cap[a], cap[a])
+    off_q = np.clip(0.25 * dx, -cap[b], cap[b])
+    inner = np.ones(len(a), dtype=bool)  # the segment's start, unless it is the edge's end
+    inner[np.searchsorted(a, np.cumsum(lengths) - lengths)] = False
+    # per segment, in order: its start (if inner), then two bend points (if shallow)
+    xs = np.stack([px[a], px[a] + off_p, px[b] - off_q], axis=1).ravel()
+    ys = np.stack([py[a], py[a] + drop_p, py[b] - drop_q], axis=1).ravel()
+    keep = np.stack([inner, shallow, shallow], axis=1).ravel()
+    owner = np.repeat(edge[a], 3)[keep]
+    points = list(zip(np.round(xs[keep], 4).tolist(), np.round(ys[keep], 4).tolist(), strict=True))
+    ends = np.cumsum(np.bincount(owner, minlength=len(chains))).tolist()
+    return [points[s:e] for s, e in zip([0, *ends[:-1]], ends, strict=True)]

@@ -420,6 +420,9 @@ def layered(
     for i, n in enumerate(nodes):
         out.pos[n] = (round(x[i] - mid, 4), round(y[layer[n]], 4))
     ids = {n: i for i, n in enumerate(nodes)}
+    if len(grid.up) >= BIG_GRID:  # all edges at once, in NumPy (see .big)
+        _big_routes(G, out, ids, chains, grid, [v - mid for v in x], y, half, boxes, nodes)
+        return out
     for u, v in G.edges:
         if u not in ids or v not in ids or layer[u] >= layer[v]:
             continue
@@ -431,6 +434,20 @@ def layered(
         if inner:
             out.routes[(u, v)] = [(round(px, 4), round(py, 4)) for px, py in inner]
     return out
+
+
+def _big_routes(G, out, ids, chains, grid, x, y, half, boxes, nodes) -> None:
+    """:func:`layered`'s routes for a big grid, through :func:`.big.lane_routes`."""
+    from .big import lane_routes
+
+    layer = out.layers
+    edges = [(u, v) for u, v in G.edges if u in ids and v in ids and layer[u] < layer[v]]
+    paths = [[ids[u], *chains.get((u, v), []), ids[v]] for u, v in edges]
+    y_of = [y[r] for r in grid.row_of]
+    drop = [boxes[n][1] / 2 for n in nodes] + [0.0] * (len(grid.up) - len(nodes))
+    for e, inner in zip(edges, lane_routes(paths, x, y_of, half, drop), strict=True):
+        if inner:
+            out.routes[e] = inner
 
 
 def _row_heights(grid, nodes, layer, boxes, x, vspace: float, layer_gap: float) -> list[float]:
