@@ -76,7 +76,8 @@ def _snapshot(G: nx.DiGraph, nodes_only: bool = False) -> Snapshot:
     if nodes_only:
         return (None, nodes, None)
     succ, _pred = adjacency(G)  # the edge view's generator is 3x slower at 20,000 edges
-    edges = [(u, v, dict(d)) for u, nbrs in succ.items() for v, d in nbrs.items()]
+    # an edge without attributes is kept as (u, v): 20,000 empty dicts fewer to collect
+    edges = [(u, v, dict(d)) if d else (u, v) for u, nbrs in succ.items() for v, d in nbrs.items()]
     return (dict(G.graph), nodes, edges)
 
 
@@ -92,7 +93,7 @@ def _restore(G: nx.DiGraph, snap: Snapshot) -> None:
     G.clear()
     G.graph.update(graph_attrs)
     G.add_nodes_from((n, dict(d)) for n, d in nodes)
-    G.add_edges_from((u, v, dict(d)) for u, v, d in edges)
+    G.add_edges_from((e[0], e[1], dict(e[2])) if len(e) == 3 else e for e in edges)
 
 
 class EditHandling:

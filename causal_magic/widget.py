@@ -209,6 +209,36 @@ def _redrawn(
     return {"nodes": nodes, "edges": edges, "bidirected": []}
 
 
+def _moved(
+    G: nx.DiGraph,
+    drawn: dict[str, list[dict]],
+    px: dict[Hashable, tuple[float, float]],
+    routes: dict,
+    old_routes: dict,
+) -> dict[str, list[dict]]:
+    """:func:`_redrawn` after a move (nothing but positions changed): new entries for the
+    moved nodes and for the edges whose route is not the very list it was, found from the
+    routes alone; the edge list itself is kept when no route changed."""
+    nodes = []
+    for n, d in zip(visible_nodes(G), drawn["nodes"], strict=True):
+        x, y = _finite(px[n][0]), _finite(px[n][1])
+        nodes.append(d if d["x"] == x and d["y"] == y else {**d, "x": x, "y": y})
+    changed = {e for e, r in routes.items() if old_routes.get(e) is not r}
+    changed.update(e for e in old_routes if e not in routes)
+    edges = drawn["edges"]
+    if changed:
+        wanted = {(_id(u), _id(v)): (u, v) for u, v in changed}
+        edges = list(edges)
+        for i, d in enumerate(edges):
+            e = wanted.get((d["source"], d["target"]))
+            if e is not None:
+                d = {k: val for k, val in d.items() if k != "route"}
+                if routes.get(e):
+                    d["route"] = [[_finite(x), _finite(y)] for x, y in routes[e]]
+                edges[i] = d
+    return {"nodes": nodes, "edges": edges, "bidirected": drawn["bidirected"]}
+
+
 def _id(n: Hashable) -> str:
     return n if isinstance(n, str) else str(n)
 
@@ -471,7 +501,10 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
         if not moved:
             self._drawn = frozenset(_layout.drawn_edges(G))
         drawn = {"nodes": self.nodes, "edges": self.edges, "bidirected": self.bidirected}
-        data = _redrawn(G, drawn, self._px, routes, old_routes)
+        if moved and drawn["nodes"] and not drawn["bidirected"]:
+            data = _moved(G, drawn, self._px, routes, old_routes)
+        else:
+            data = _redrawn(G, drawn, self._px, routes, old_routes)
         fp = sync.fingerprint(G)
         dirty = fp != self._cell_fp
         stale_marks = self._fit_structure is not None and self._fit_structure != _structure(G)
