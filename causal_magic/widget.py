@@ -496,10 +496,11 @@ class DagWidget(EditHandling, anywidget.AnyWidget):
         # what this view drew before: unmoved edges keep their route (and are not re-checked)
         old_routes = getattr(self, "_routes", {})
         earlier = (self._px, old_routes, getattr(self, "_drawn", frozenset()))
-        self._px, routes = _layout.in_pixels(G, plan, s, earlier=earlier)
+        edges = _layout.drawn_edges(G)
+        self._px, routes = _layout.in_pixels(G, plan, s, earlier=earlier, edges=edges)
         self._routes = routes
         if not moved:
-            self._drawn = frozenset(_layout.drawn_edges(G))
+            self._drawn = frozenset(edges)
         drawn = {"nodes": self.nodes, "edges": self.edges, "bidirected": self.bidirected}
         if moved and drawn["nodes"] and not drawn["bidirected"]:
             data = _moved(G, drawn, self._px, routes, old_routes)

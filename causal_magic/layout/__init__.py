@@ -339,8 +339,11 @@ def in_pixels(
     scale: float,
     radius: float = NODE_RADIUS,
     earlier: Earlier | None = None,
+    edges: list[tuple[Hashable, Hashable]] | None = None,
 ) -> tuple[dict[Hashable, Pos], dict[tuple[Hashable, Hashable], list[Pos]]]:
     """The plan in pixels, with every edge routed clear of the nodes it does not touch.
+
+    ``edges``: :func:`drawn_edges` of ``G``, when the caller has them already.
 
     ``earlier`` is what a view drew before: node px, routes, and the edges it drew.  An
     edge it drew whose two ends have not moved keeps its route, so dragging one node does
@@ -349,7 +352,7 @@ def in_pixels(
     """
     pos = {n: (x * scale, y * scale) for n, (x, y) in layout_plan.pos.items()}
     given = {k: [(x * scale, y * scale) for x, y in pts] for k, pts in layout_plan.routes.items()}
-    edges = drawn_edges(G)
+    edges = drawn_edges(G) if edges is None else edges
     if len(edges) > MAX_CHECKED_EDGES:  # past reading anyway: the layout's lanes only
         return pos, _lanes_kept(pos, edges, given, earlier)
     if earlier is None:
