@@ -289,3 +289,30 @@ def test_routes_of_a_big_grid_are_the_ones_edge_by_edge_bending_gives(chains, xs
         expected = layered._bend_ends(points, caps, [drop[c] for c in chain])
         assert len(inner) == len(expected)
         assert np.allclose(inner, expected, atol=1e-4) if inner else True
+
+
+# -- implied independencies: kept ancestor sets change no answer -----------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(3, 12),
+    edges=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=30),
+    latent=st.sets(st.integers(0, 11), max_size=3),
+    selected=st.sets(st.integers(0, 11), max_size=1),
+)
+def test_implied_independencies_with_kept_ancestors_equal_the_searched_ones(
+    n, edges, latent, selected
+):
+    from causal_magic.identify import implied_independencies, separation
+
+    G = random_dag([(a % n, b % n) for a, b in edges], n)
+    for i in latent:
+        G.nodes[f"n{i % n}"]["role"] = "latent"
+    for i in selected - latent:
+        G.nodes[f"n{i % n}"]["role"] = "selected"
+    kept = [(i.a, i.b, i.given) for i in implied_independencies(G)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(separation, "_KEPT_ANCESTORS", 0)  # every pair searched, as before
+        searched = [(i.a, i.b, i.given) for i in implied_independencies(G)]
+    assert kept == searched
