@@ -249,10 +249,13 @@ def _sort_row(row: list[int], nbrs: list[list[int]], index: list[int]) -> None:
 
 def _cross_pair(a: int, b: int, nbrs: list[list[int]], index: list[int]) -> int:
     """Crossings between the edges of a (left) and b (right) to one neighbouring row."""
-    if not nbrs[a] or not nbrs[b]:
+    na, nb = nbrs[a], nbrs[b]
+    if not na or not nb:
         return 0
-    pb = [index[m] for m in nbrs[b]]
-    return sum(1 for m in nbrs[a] for q in pb if index[m] > q)
+    if len(na) == 1 and len(nb) == 1:  # two lane points, most pairs of a big grid
+        return int(index[na[0]] > index[nb[0]])
+    pb = [index[m] for m in nb]
+    return sum(1 for m in na for q in pb if index[m] > q)
 
 
 def _transpose(grid: _Grid, index: list[int], reverse: bool, passes: int = 8) -> None:
