@@ -225,25 +225,25 @@ def _moved(
     old_routes: dict,
 ) -> dict[str, list[dict]]:
     """:func:`_redrawn` after a move (nothing but positions changed): new entries for the
-    moved nodes and for the edges whose route is not the very list it was, found from the
-    routes alone; the edge list itself is kept when no route changed."""
-    nodes = []
+    moved nodes, and from ``drawing_data`` for the edges at a moved node or whose route is
+    not the very list it was; the edge list itself is kept when none changed."""
+    nodes, moved = [], []
     for n, d in zip(visible_nodes(G), drawn["nodes"], strict=True):
         x, y = _finite(px[n][0]), _finite(px[n][1])
-        nodes.append(d if d["x"] == x and d["y"] == y else {**d, "x": x, "y": y})
+        if d["x"] != x or d["y"] != y:
+            d = {**d, "x": x, "y": y}
+            moved.append(n)
+        nodes.append(d)
     changed = {e for e, r in routes.items() if old_routes.get(e) is not r}
     changed.update(e for e in old_routes if e not in routes)
+    changed.update(G.in_edges(moved))
+    changed.update(G.out_edges(moved))
     edges = drawn["edges"]
     if changed:
-        wanted = {(_id(u), _id(v)): (u, v) for u, v in changed}
-        edges = list(edges)
-        for i, d in enumerate(edges):
-            e = wanted.get((d["source"], d["target"]))
-            if e is not None:
-                d = {k: val for k, val in d.items() if k != "route"}
-                if routes.get(e):
-                    d["route"] = [[_finite(x), _finite(y)] for x, y in routes[e]]
-                edges[i] = d
+        changed = {e for e in changed if G.has_edge(*e)}
+        fresh = drawing_data(G.edge_subgraph(changed), px, routes)["edges"]
+        by_ends = {(d["source"], d["target"]): d for d in fresh}
+        edges = [by_ends.get((d["source"], d["target"]), d) for d in edges]
     return {"nodes": nodes, "edges": edges, "bidirected": drawn["bidirected"]}
 
 
