@@ -114,6 +114,13 @@ export function panelSections(overlay, explore) {
   const out = [];
   const ex = exploreSection(explore);
   if (ex) out.push(ex);
+  if (overlay?.deferred) {
+    const text =
+      `Not computed live for ${overlay.deferred.toLocaleString("en-US")} edges: click here to compute the causal ` +
+      "paths, adjustment sets and the lists (w.compute_overlay() in Python does the same).";
+    out.push({ key: "deferred", title: "Analysis", items: [{ text, kind: "compute" }] });
+    return out;
+  }
   const p = overlay?.panel;
   if (!p) return out;
   out.push(adjustmentSection(p.adjustment, overlay.minimal));
@@ -242,6 +249,11 @@ function itemElement(item, state, handlers, el) {
     li.setAttribute("data-path", item.pathNodes.join("\u2192"));
     li.addEventListener("mouseenter", () => handlers.hover(item));
     li.addEventListener("mouseleave", () => handlers.hover(null));
+  }
+  if (item.kind === "compute") {
+    li.setAttribute("role", "button");
+    li.setAttribute("tabindex", "0");
+    li.addEventListener("click", () => handlers.compute());
   }
   if (item.nodes || item.pair) {
     li.setAttribute("role", "button");

@@ -161,3 +161,16 @@ test("a graph too large for live instruments says how to get them", () => {
   const iv = secs.find((s) => s.key === "instruments");
   assert.match(iv.items[0].text, /Not listed live for 5000 nodes/);
 });
+
+test("a graph too large for a live analysis offers it on request, and lists nothing else", () => {
+  const deferred = { treatment: ["X"], outcome: ["Y"], minimal: [], deferred: 20000 };
+  const secs = panelSections(deferred, {});
+  assert.deepEqual(
+    secs.map((s) => s.key),
+    ["deferred"],
+  );
+  assert.equal(secs[0].items[0].kind, "compute");
+  assert.match(secs[0].items[0].text, /Not computed live for 20,000 edges: click here/);
+  assert.match(secs[0].items[0].text, /w\.compute_overlay\(\)/);
+  assert.doesNotMatch(secs[0].items[0].text, /No adjustment set exists/);
+});

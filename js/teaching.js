@@ -68,6 +68,9 @@ export function drawTeachPanel(w) {
         t.hovered = item;
         markDrawing(w);
       },
+      compute() {
+        ask(w, { type: "overlay" }); // a large graph's analysis, on request
+      },
     },
   });
 }

@@ -247,13 +247,13 @@ def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None =
     cross-fitting copies nothing; a block's ``y`` may be one number).  The Hessian (a
     pass of n x p² work) is kept while the steps shrink fast and recomputed when they
     do not; the gradient (n x p) is exact at every step, so the fit stops at the same
-    maximum as plain Newton.  ``plain``: a fresh Hessian at every step from the mean's
-    logit, no subsample start -- the reference that decides separation (a kept Hessian
-    or a subsample's start can lead Newton astray where plain Newton converges).  ``keep`` (a one-item list) carries the last Hessian from
+    maximum as plain Newton.  ``keep`` (a one-item list) carries the last Hessian from
     one fold's fit to the next, which starts from it.  Without ``start``, a large fit
     starts from the fit on every ``SUBSAMPLE``-th row and its Hessian, scaled up (cheap,
     and already close: it saves two passes over all rows and the Hessian's pass); else
-    from the mean's logit.
+    from the mean's logit.  ``plain``: a fresh Hessian at every step from the mean's
+    logit, no subsample start -- the reference that decides separation (a kept Hessian
+    or a subsample's start can lead Newton astray where plain Newton converges).
     """
     blocks = list(zip(X, y, strict=True)) if isinstance(X, list) else [(X, y)]
     n = sum(len(b) for b, _ in blocks)

@@ -116,9 +116,13 @@ def d_separated(G: nx.DiGraph, xs, ys, zs=()) -> bool:
     return not _ball(succ, pred, xs, zs, anc, targets=ys)
 
 
-def _min_sep(succ, pred, a, b, restricted, included, cut_out=None, cut_in=None):
-    """A minimal d-separator of ``a`` and ``b`` within ``restricted`` ⊇ included, or None [4]_."""
-    A = _up(pred, a | b | set(included), cut_in=cut_in)
+def _min_sep(succ, pred, a, b, restricted, included, cut_out=None, cut_in=None, A=None):
+    """A minimal d-separator of ``a`` and ``b`` within ``restricted`` ⊇ included, or None [4]_.
+
+    ``A``: the ancestors of ``a``, ``b`` and ``included`` (in the graph without ``cut_in``),
+    when the caller has them."""
+    if A is None:
+        A = _up(pred, a | b | set(included), cut_in=cut_in)
     z0 = (A & restricted) | set(included)
     z0 -= a | b
     cx = _closure(succ, pred, a, A, z0, cut_out, cut_in)
@@ -189,6 +193,7 @@ def implied_independencies(G: nx.DiGraph, observed=None) -> list[Independence]:
     markov = _Markov(G, succ, pred) if not unobs and not sel else None
     restricted = {n for n in G.nodes if n not in unobs}
     rank = _ranked(G)
+    ancestors = _Ancestors(pred, sel, len(G))
     out = []
     for i, a in enumerate(nodes):
         for b in nodes[i + 1 :]:
@@ -199,10 +204,10 @@ def implied_independencies(G: nx.DiGraph, observed=None) -> list[Independence]:
                 if len(claim) <= 1 or not markov.small(a, b):  # <= 1 node: minimum already
                     out.append(Independence(a, b, claim))
                     continue
-            z = _min_sep(succ, pred, {a}, {b}, restricted - {a, b}, sel)
+            A = ancestors.of(a, b)
+            z = _min_sep(succ, pred, {a}, {b}, restricted - {a, b}, sel, A=A)
             if z is None:
                 continue
-            A = _up(pred, {a, b} | sel)
             # a minimal set of at most one node is of minimum size too; past _FLOW_LIMIT
             # ancestral nodes the max-flow per pair costs too much: keep the minimal set
             if len(z - sel) <= 1 or len(A) > _FLOW_LIMIT:
@@ -211,6 +216,37 @@ def implied_independencies(G: nx.DiGraph, observed=None) -> list[Independence]:
             sep = _Sep(pred, A, {a}, {b}, sel, unobs.__contains__, {}, rank)
             out.append(Independence(a, b, frozenset(sep.min_cut(lambda v: 1)) | sel))
     return out
+
+
+class _Ancestors:
+    """Ancestors of a pair and the selected nodes, from each node's ancestors kept once.
+
+    Every pair's separator search starts from its ancestral set: a union of two kept sets
+    instead of a search (half the time of ``implied_independencies`` with latent nodes).
+    Kept up to :data:`_KEPT_ANCESTORS` nodes (n sets of up to n nodes); past it, searched.
+    """
+
+    def __init__(self, pred, sel: frozenset, n: int) -> None:
+        self.pred, self.sel = pred, sel
+        self.base = _up(pred, set(sel))
+        self.kept: dict | None = {} if n <= _KEPT_ANCESTORS else None
+
+    def _one(self, v) -> set:
+        if self.kept is None:
+            return _up(self.pred, {v})
+        if v not in self.kept:
+            self.kept[v] = _up(self.pred, {v})
+        return self.kept[v]
+
+    def of(self, a, b) -> set:
+        """Ancestors of ``a``, ``b`` and the selected nodes, themselves included."""
+        if self.kept is None:
+            return _up(self.pred, {a, b} | self.sel)
+        return self._one(a) | self._one(b) | self.base
+
+
+#: Up to this many nodes, each node's ancestors are kept for implied_independencies.
+_KEPT_ANCESTORS = 1_000
 
 
 class _Markov:

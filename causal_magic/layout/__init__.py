@@ -339,8 +339,11 @@ def in_pixels(
     scale: float,
     radius: float = NODE_RADIUS,
     earlier: Earlier | None = None,
+    edges: list[tuple[Hashable, Hashable]] | None = None,
 ) -> tuple[dict[Hashable, Pos], dict[tuple[Hashable, Hashable], list[Pos]]]:
     """The plan in pixels, with every edge routed clear of the nodes it does not touch.
+
+    ``edges``: :func:`drawn_edges` of ``G``, when the caller has them already.
 
     ``earlier`` is what a view drew before: node px, routes, and the edges it drew.  An
     edge it drew whose two ends have not moved keeps its route, so dragging one node does
@@ -349,9 +352,9 @@ def in_pixels(
     """
     pos = {n: (x * scale, y * scale) for n, (x, y) in layout_plan.pos.items()}
     given = {k: [(x * scale, y * scale) for x, y in pts] for k, pts in layout_plan.routes.items()}
-    edges = drawn_edges(G)
+    edges = drawn_edges(G) if edges is None else edges
     if len(edges) > MAX_CHECKED_EDGES:  # past reading anyway: the layout's lanes only
-        return pos, {e: given[e] for e in edges if e in given}
+        return pos, _lanes_kept(pos, edges, given, earlier)
     if earlier is None:
         return pos, clear_routes(pos, edges, given, radius)
     old_pos, old_routes, old_edges = earlier
@@ -369,10 +372,33 @@ def in_pixels(
             given[(u, v)] = list(pts)
             recheck.append((u, v))
         elif pts:
-            kept[(u, v)] = list(pts)
+            kept[(u, v)] = pts  # the very list: the widget rebuilds only changed routes
     routes = clear_routes(pos, recheck, given, radius)
     routes.update(kept)
     return pos, routes
+
+
+def _lanes_kept(
+    pos: Mapping[Hashable, Pos],
+    edges: list[tuple[Hashable, Hashable]],
+    given: dict[tuple[Hashable, Hashable], list[Pos]],
+    earlier: Earlier | None,
+) -> dict[tuple[Hashable, Hashable], list[Pos]]:
+    """Routes of a graph past :data:`MAX_CHECKED_EDGES`: the layout's lanes, unchecked.
+
+    An edge the layout did not place now keeps the route a view drew (the very list) while
+    neither end moved; an edge at a moved node is drawn straight."""
+    if earlier is None:
+        return {e: given[e] for e in edges if e in given}
+    old_pos, old_routes, old_edges = earlier
+    still = {n for n, p in pos.items() if n in old_pos and math.dist(p, old_pos[n]) < 0.5}
+    routes = {}
+    for e in edges:
+        if e in given:
+            routes[e] = given[e]
+        elif e in old_routes and e[0] in still and e[1] in still and e in old_edges:
+            routes[e] = old_routes[e]
+    return routes
 
 
 def _near(points: Sequence[Pos], line: Sequence[Pos], margin: float) -> bool:

@@ -18,6 +18,7 @@ names' widths, with long edges pulled straight.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Hashable, Mapping
@@ -57,9 +58,20 @@ class Layered:
 
 def assign_layers(G: nx.DiGraph, nodes: list[Hashable]) -> dict[Hashable, int]:
     """Layer of each node: parents above children; a cycle (made in Python) shares one."""
-    H = G.subgraph(nodes)
+    H = G if len(nodes) == G.number_of_nodes() else G.subgraph(nodes)
+    if len(nodes) > EXACT_LAYERS_UP_TO and nx.is_directed_acyclic_graph(H):
+        # a big DAG is its own condensation: no copy of 20,000 edges (60 ms at that size)
+        order = list(nx.topological_sort(H))
+        return _layers_of(H, order, {n: n for n in nodes}, nodes)
     cond = nx.condensation(H)
     order = list(nx.topological_sort(cond))
+    return _layers_of(cond, order, cond.graph["mapping"], nodes)
+
+
+def _layers_of(
+    cond: nx.DiGraph, order: list, mapping: Mapping, nodes: list[Hashable]
+) -> dict[Hashable, int]:
+    """:func:`assign_layers` on the acyclic ``cond`` in topological ``order``."""
     L: dict[int, int] = {}
     for c in order:
         L[c] = max((L[p] + 1 for p in cond.predecessors(c)), default=0)
@@ -78,7 +90,6 @@ def assign_layers(G: nx.DiGraph, nodes: list[Hashable]) -> dict[Hashable, int]:
             bounded[c] = k
             count[k] = count.get(k, 0) + 1
         L = bounded
-    mapping = cond.graph["mapping"]
     return {n: L[mapping[n]] for n in nodes}
 
 
@@ -145,13 +156,6 @@ class _Grid:
         self.rows: list[list[int]] = []
         self.row_of: list[int] = []
 
-    def add_virtual(self, row: int) -> int:
-        self.up.append([])
-        self.down.append([])
-        self.row_of.append(row)
-        self.rows[row].append(len(self.up) - 1)
-        return len(self.up) - 1
-
     def link(self, a: int, b: int) -> None:
         self.down[a].append(b)
         self.up[b].append(a)
@@ -168,13 +172,18 @@ def _build(
     for n in nodes:
         grid.rows[layer[n]].append(idx[n])
     chains: dict[tuple[Hashable, Hashable], list[int]] = {}
-    for u, v in G.edges:
+    up, down, rows, row_of = grid.up, grid.down, grid.rows, grid.row_of  # (inlined: 90,000
+    for u, v in G.edges:  # lane points at 20,000 edges)
         if u not in idx or v not in idx or u == v or layer[u] >= layer[v]:
             continue  # a <-> node, a loop, or an edge inside a cycle: drawn straight
         prev, chain = idx[u], []
         for k in range(layer[u] + 1, layer[v]):
-            d = grid.add_virtual(k)
-            grid.link(prev, d)
+            d = len(up)  # a lane point on row k, linked below prev
+            up.append([prev])
+            down.append([])
+            row_of.append(k)
+            rows[k].append(d)
+            down[prev].append(d)
             chain.append(d)
             prev = d
         grid.link(prev, idx[v])
@@ -184,20 +193,16 @@ def _build(
 
 
 def _pair_crossings(top: list[int], index: list[int], down: list[list[int]], width: int) -> int:
-    """Crossings between one row and the next: inversions, counted with a Fenwick tree."""
+    """Crossings between one row and the next: inversions of the lower ends taken in the
+    order of the upper ends, counted with a sorted list (bisect: C-speed for rows of a few
+    hundred; ``width`` is the lower row's length, kept for the callers)."""
     ends = sorted((index[u], index[v]) for u in top for v in down[u])
-    tree = [0] * (width + 1)
+    seen: list[int] = []
     total = 0
-    for seen, (_a, b) in enumerate(ends):
-        i, le = b + 1, 0
-        while i > 0:
-            le += tree[i]
-            i -= i & -i
-        total += seen - le  # earlier ends strictly to the right of b
-        i = b + 1
-        while i <= width:
-            tree[i] += 1
-            i += i & -i
+    for _a, b in ends:
+        at = bisect.bisect_right(seen, b)
+        total += len(seen) - at  # earlier ends strictly to the right of b
+        seen.insert(at, b)
     return total
 
 
@@ -228,10 +233,13 @@ def _sort_row(row: list[int], nbrs: list[list[int]], index: list[int]) -> None:
     its slot (dot's ``reorder``)."""
     keyed, free = [], []
     for slot, n in enumerate(row):
-        ps = sorted(index[m] for m in nbrs[n])
-        if ps:
-            keyed.append((_median(ps), slot, n))
-            free.append(slot)
+        ns = nbrs[n]
+        if not ns:
+            continue
+        # one neighbour (every lane point): its place is the median
+        key = float(index[ns[0]]) if len(ns) == 1 else _median(sorted([index[m] for m in ns]))
+        keyed.append((key, slot, n))
+        free.append(slot)
     keyed.sort()
     for slot, (_k, _s, n) in zip(free, keyed, strict=True):
         row[slot] = n
@@ -241,10 +249,13 @@ def _sort_row(row: list[int], nbrs: list[list[int]], index: list[int]) -> None:
 
 def _cross_pair(a: int, b: int, nbrs: list[list[int]], index: list[int]) -> int:
     """Crossings between the edges of a (left) and b (right) to one neighbouring row."""
-    if not nbrs[a] or not nbrs[b]:
+    na, nb = nbrs[a], nbrs[b]
+    if not na or not nb:
         return 0
-    pb = [index[m] for m in nbrs[b]]
-    return sum(1 for m in nbrs[a] for q in pb if index[m] > q)
+    if len(na) == 1 and len(nb) == 1:  # two lane points, most pairs of a big grid
+        return int(index[na[0]] > index[nb[0]])
+    pb = [index[m] for m in nb]
+    return sum(1 for m in na for q in pb if index[m] > q)
 
 
 def _transpose(grid: _Grid, index: list[int], reverse: bool, passes: int = 8) -> None:
@@ -353,6 +364,10 @@ def assign_x(grid: _Grid, half: list[float], space: float, vspace: float) -> lis
     ``half[i]`` is half the width of node i's box; two real boxes stay ``space`` apart, a
     virtual node (a long edge's lane) ``vspace`` from its neighbours.
     """
+    if len(grid.up) >= BIG_GRID:  # every row at once, in NumPy (see .big)
+        from .big import assign_x_big
+
+        return assign_x_big(grid, half, space, vspace, WEIGHTS)
     n_real = grid.n_real
     x = [0.0] * len(grid.up)
 
@@ -371,7 +386,7 @@ def assign_x(grid: _Grid, half: list[float], space: float, vspace: float) -> lis
     def weight(a: int, b: int) -> float:
         return WEIGHTS[(a >= n_real) + (b >= n_real)]
 
-    for sweep in range(16 if len(grid.up) < BIG_GRID else 4):
+    for sweep in range(16):
         rows = range(len(grid.rows)) if sweep % 2 == 0 else range(len(grid.rows) - 1, -1, -1)
         for k in rows:
             row = grid.rows[k]
@@ -416,6 +431,9 @@ def layered(
     for i, n in enumerate(nodes):
         out.pos[n] = (round(x[i] - mid, 4), round(y[layer[n]], 4))
     ids = {n: i for i, n in enumerate(nodes)}
+    if len(grid.up) >= BIG_GRID:  # all edges at once, in NumPy (see .big)
+        _big_routes(G, out, ids, chains, grid, [v - mid for v in x], y, half, boxes, nodes)
+        return out
     for u, v in G.edges:
         if u not in ids or v not in ids or layer[u] >= layer[v]:
             continue
@@ -427,6 +445,20 @@ def layered(
         if inner:
             out.routes[(u, v)] = [(round(px, 4), round(py, 4)) for px, py in inner]
     return out
+
+
+def _big_routes(G, out, ids, chains, grid, x, y, half, boxes, nodes) -> None:
+    """:func:`layered`'s routes for a big grid, through :func:`.big.lane_routes`."""
+    from .big import lane_routes
+
+    layer = out.layers
+    edges = [(u, v) for u, v in G.edges if u in ids and v in ids and layer[u] < layer[v]]
+    paths = [[ids[u], *chains.get((u, v), []), ids[v]] for u, v in edges]
+    y_of = [y[r] for r in grid.row_of]
+    drop = [boxes[n][1] / 2 for n in nodes] + [0.0] * (len(grid.up) - len(nodes))
+    for e, inner in zip(edges, lane_routes(paths, x, y_of, half, drop), strict=True):
+        if inner:
+            out.routes[e] = inner
 
 
 def _row_heights(grid, nodes, layer, boxes, x, vspace: float, layer_gap: float) -> list[float]:

@@ -178,3 +178,19 @@ def test_explain_magic_shows_the_drawing_with_open_paths_and_the_words(open_note
     root.screenshot(path=str(ARTIFACTS / "explain-lab.png"))
     # the words are in the cell's output as text too (readable in a saved notebook)
     expect(nb.cell_output(2).locator(".cm-explain")).to_contain_text("blocked: Talent")
+
+
+def test_a_large_graphs_panel_says_computed_on_request_and_its_item_computes_it(open_notebook):
+    lower = "import causal_magic.widget as cmw\ncmw.LIVE_OVERLAY_EDGES = 3  # 'large' from 4 edges"
+    nb = open_notebook(["%load_ext causal_magic", lower, TWO_SETS])
+    nb.run_all()
+    root = live(nb, 2)
+    item = root.locator('.cm-panel-section[data-key="deferred"] li.cm-kind-compute')
+    expect(item).to_contain_text("Not computed live for 4 edges")
+    expect(root.locator('.cm-panel-section[data-key="sets"]')).to_have_count(0)
+    expect(root.locator("path.cm-edge.cm-causal")).to_have_count(0)
+    item.click()
+    sets = root.locator('.cm-panel-section[data-key="sets"] li.cm-kind-set')
+    expect(sets).to_have_count(2)
+    expect(root.locator('.cm-panel-section[data-key="deferred"]')).to_have_count(0)
+    expect(root.locator("path.cm-edge.cm-causal")).to_have_count(1)  # X -> Y
