@@ -339,6 +339,7 @@ def test_dask_cross_fitting_folds_are_fixed_by_the_seed_and_the_partitions(dd):
     query = MODEL_QUERIES[0]
     first, again = do(query, ddf, dag=G, seed=3), do(query, ddf, dag=G, seed=3)
     assert first.method == "aipw" and first.models.folds == 5
+    assert "the seed with the partitioning fixes the folds" in first._repr_html_()
     assert first.value == again.value and first.se == again.se
     other = do(query, ddf, dag=G, seed=4)
     assert other.value != first.value

@@ -61,7 +61,7 @@ def models_html(r) -> str:
     if info.folds > 1:
         items.append(
             f"<li><b>cross-fitting</b>: {info.folds} folds (each row predicted by models "
-            "fitted on the other folds; the seed fixes the folds)</li>"
+            f"fitted on the other folds; {_e(info.folds_by)} fixes the folds)</li>"
         )
     if info.interval:
         se = f"standard error {num(r.se)}; " if _finite(r.se) else ""

@@ -172,6 +172,7 @@ class ModelInfo:
     outcome: str = ""  # the outcome model in words ("" when not used)
     propensity: str = ""  # the propensity model in words
     folds: int = 1
+    folds_by: str = "the seed"  # what fixes the cross-fitting folds
     interval: str = ""  # how the interval was computed
     notes: list[str] = field(default_factory=list)  # ridge, dropped columns, trimming...
     overlap: dict | None = None  # arm label -> counts of its propensity in 20 bins of [0, 1]

@@ -127,7 +127,7 @@ def model_do_partitioned(
         return numeric_treatment_partitioned(
             q, setup, map_parts, plans, o, graph_name, warnings, dropped
         )
-    info = ModelInfo(method, o.why, folds=K)
+    info = ModelInfo(method, o.why, folds=K, folds_by="the seed with the partitioning")
     trimmed = 0
     if o.trim:
         setup, trimmed = _trim(q, map_parts, setup, o, z, info)
