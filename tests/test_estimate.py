@@ -567,3 +567,12 @@ def test_precision_set_is_explained_when_no_backdoor_path_is_open(players):
     G = nx.DiGraph([("Gear", "Sound"), ("Talent", "Sound")])  # Talent is no confounder here
     r = do(SEED_QUERY, players, dag=G)
     assert "no back-door path is open, so the empty set is valid too" in r.reason
+
+
+def test_a_graph_passed_without_a_name_is_called_so_on_the_card(players):
+    G = nx.DiGraph([("Talent", "Gear"), ("Talent", "Sound"), ("Gear", "Sound")])
+    r = do("P(Sound=Great | do(Gear=Fancy))", players, dag=G)
+    assert "the graph passed as dag=" in str(r) and "the graph passed as dag=" in r._repr_html_()
+    assert "graph the graph" not in str(r) + r._repr_html_()
+    named = do("P(Sound=Great | do(Gear=Fancy))", players, dag=G, dag_name="Reality")
+    assert "graph Reality" in str(named) and "graph Reality" in named._repr_html_()

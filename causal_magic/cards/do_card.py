@@ -255,12 +255,19 @@ def _warnings_html(r: DoResult) -> str:
     return f'<div class="cm-warnings" role="note"><b>⚠ check</b><ul>{items}</ul></div>'
 
 
+#: How ``do()`` names a graph passed without ``dag_name`` (in its messages too).
+UNNAMED_GRAPH = "the graph"
+
+
+def graph_words(name: str | None) -> str:
+    """How the card names the graph: ``graph G``, ``the graph passed as dag=``, ``no graph``."""
+    if not name:
+        return "no graph"
+    return "the graph passed as dag=" if name == UNNAMED_GRAPH else f"graph {name}"
+
+
 def _foot_html(r: DoResult) -> str:
-    bits = []
-    if r.graph_name:
-        bits.append(f"graph {_e(r.graph_name)}")
-    else:
-        bits.append("no graph")
+    bits = [_e(graph_words(r.graph_name))]
     bits.append(_e(r.method))
     bits.append(f"{r.n_used:,} rows used")
     if r.n_dropped_missing:
@@ -393,7 +400,7 @@ def render_text(r: DoResult) -> str:
     elif r.term is None or r.term.is_causal:
         how += f", adjusted for {{{', '.join(map(str, r.adjustment_set))}}}"
     lines.append(
-        f"  {how}; {'graph ' + r.graph_name if r.graph_name else 'no graph'}; "
+        f"  {how}; {graph_words(r.graph_name)}; "
         f"{r.n_used:,} rows"
         + (f" ({r.n_dropped_missing:,} dropped)" if r.n_dropped_missing else "")
     )

@@ -50,6 +50,7 @@ import networkx as nx
 import numpy as np
 
 from ..backends import CountTable, count_table
+from ..cards.do_card import UNNAMED_GRAPH
 from ..graph import check_dag
 from ..hints import near_match
 from ..query import Query, parse_query
@@ -153,7 +154,7 @@ def do(
     G = as_graph(dag)
     if G is not None:
         check_dag(G)
-    graph_name = dag_name or ("the graph" if G is not None else None)
+    graph_name = dag_name or (UNNAMED_GRAPH if G is not None else None)
     adjust_t = adjust_names(adjust)
     columns = check_table(data)
     check_names(q, columns, adjust_t, G, graph_name)
