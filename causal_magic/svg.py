@@ -210,12 +210,28 @@ def route_label_point(
 
 def bidirected_path(x1: float, y1: float, x2: float, y2: float, r: float) -> str:
     """A curved path between two circles (for ``a <-> b``), bent to the right of a→b."""
+    cx, cy = _arc_control(x1, y1, x2, y2)
+    sx, sy, ex, ey = _curve_ends(x1, y1, x2, y2, cx, cy, r)
+    return f"M{sx:.1f},{sy:.1f}Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"
+
+
+def _arc_control(x1: float, y1: float, x2: float, y2: float) -> tuple[float, float]:
+    """The control point of a ``<->`` arc: ``style.BEND`` of its length to the right of a→b."""
     dx, dy = x2 - x1, y2 - y1
     dist = math.hypot(dx, dy) or 1.0
     bend = style.BEND * dist
-    cx, cy = (x1 + x2) / 2 - dy / dist * bend, (y1 + y2) / 2 + dx / dist * bend
-    sx, sy, ex, ey = _curve_ends(x1, y1, x2, y2, cx, cy, r)
-    return f"M{sx:.1f},{sy:.1f}Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"
+    return (x1 + x2) / 2 - dy / dist * bend, (y1 + y2) / 2 + dx / dist * bend
+
+
+def arc_label_point(x1: float, y1: float, x2: float, y2: float) -> tuple[float, float]:
+    """Where a ``<->`` arc's label goes: the arc's middle, a little above.
+
+    >>> arc_label_point(0, 0, 100, 0)
+    (50.0, 6.5)
+    """
+    cx, cy = _arc_control(x1, y1, x2, y2)
+    mx, my = 0.25 * x1 + 0.5 * cx + 0.25 * x2, 0.25 * y1 + 0.5 * cy + 0.25 * y2
+    return mx, my - style.CURVE_LABEL_RISE
 
 
 def _curve_ends(x1, y1, x2, y2, cx, cy, r) -> tuple[float, float, float, float]:
@@ -414,10 +430,8 @@ def _bidirected(
         )
         if e.get("label") and bend:
             labels.append((*bent_label_point(ax, bend, bx), e["label"]))
-        elif e.get("label"):
-            labels.append(
-                ((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2 - style.LABEL_RISE, e["label"])
-            )
+        elif e.get("label"):  # on the arc, as the widget places it (geometry.labelPoint)
+            labels.append((*arc_label_point(*ax, *bx), e["label"]))
     return out
 
 

@@ -6,6 +6,7 @@ import math
 import xml.etree.ElementTree as ET
 
 import networkx as nx
+import pytest
 
 from causal_magic.graph import ROLE_COLORS, add_bidirected
 from causal_magic.svg import (
@@ -72,6 +73,21 @@ def test_bidirected_is_a_dashed_two_headed_curve_not_a_node():
     assert path.get("stroke-dasharray") and path.get("marker-start") and path.get("marker-end")
     assert "Q" in path.get("d")
     assert root.find(f".//s:g[@data-id='{hidden}']", NS) is None
+
+
+def test_a_bidirected_label_sits_on_the_arc_as_in_the_widget():
+    from causal_magic.style import BEND, CURVE_LABEL_RISE
+
+    G = nx.DiGraph([("A", "B")])
+    add_bidirected(G, "A", "B")
+    data = drawing_data(G, {"A": (0.0, 0.0), "B": (100.0, 0.0)})
+    data["bidirected"][0]["label"] = "u"
+    root = ET.fromstring(render_svg(data))
+    text = next(t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.text == "u")
+    # js/geometry.js labelPoint(a, b, true): the quadratic's middle, CURVE_LABEL_RISE above
+    control_y = BEND * 100.0
+    assert float(text.get("x")) == pytest.approx(50.0, abs=0.1)
+    assert float(text.get("y")) == pytest.approx(0.5 * control_y - CURVE_LABEL_RISE, abs=0.1)
 
 
 def test_latent_nodes_are_hollow_and_dashed_and_adjusted_nodes_ringed():
