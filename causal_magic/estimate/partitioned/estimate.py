@@ -19,8 +19,8 @@ brings back a few kilobytes.
 
 The numbers are those of the in-memory path: with ``folds=1`` the estimates,
 naive values, standard errors and diagnostics agree with pandas' to 1e-8
-(tests/test_distributed_models.py).  Differences, each said on the card:
-cross-fitting folds come from the seed *and the partitioning* (see
+(``tests/test_partitioned.py``, ``tests/test_distributed.py``).  Differences, each
+said on the card: cross-fitting folds come from the seed *and the partitioning* (see
 :mod:`.rows`); the g-formula's interval comes from its influence function
 with the outcome fit's share (delta method) instead of a row bootstrap, which
 would refit every model once per resample over the cluster; a numeric
