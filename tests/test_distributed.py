@@ -415,6 +415,15 @@ def test_spark_model_methods_give_the_pandas_numbers_with_one_fold(spark, method
     )
 
 
+def test_spark_empty_table_is_refused_with_a_message(spark):
+    from causal_magic.estimate import DataError
+
+    df, G = _modelled(10)
+    empty = _to_spark(spark, df).limit(0)
+    with pytest.raises(DataError, match=r"too few complete rows \(0\)"):
+        do(MODEL_QUERIES[0], empty, dag=G, method="aipw")
+
+
 def test_spark_cross_fitting_is_fixed_by_the_seed(spark):
     df, G = _modelled(3000)
     sdf = _to_spark(spark, df)

@@ -205,7 +205,9 @@ def scan(map_parts, reader: Reader) -> Scan:
             cols[c] = cs
         return Scan(len(frame), int((~ok).sum()), missing, int(inf.sum()), inf_in, cols, len(used))
 
-    parts = map_parts(one)
+    parts = map_parts(one)  # (an engine may skip empty partitions: maybe none at all)
+    if not parts:
+        raise DataError(f"too few complete rows (0) in {', '.join(reader.cols)} to fit models")
     total = parts[0]
     for p in parts[1:]:
         total = Scan(
