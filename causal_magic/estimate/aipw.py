@@ -147,9 +147,7 @@ def _blocked(d: Design, s: Spec, fold, mu: dict, e: dict, notes: list) -> Propen
         for a in mu:
             blocks = train(a, kk)
             if not blocks:
-                raise PositivityError(
-                    f"no rows at the treatment value {_name(s, a)} to fit the outcome"
-                )
+                raise no_arm_rows(_name(s, a))
             Xs, ys = [X[b] for b in blocks], [y[b] for b in blocks]
             mean = sum(float(v.sum()) for v in ys) / sum(len(v) for v in ys)
             if s.binary and 0 < mean < 1:
@@ -195,13 +193,34 @@ def _propensity_only(d: Design, s: Spec, e: dict, notes: list) -> PropensityFit:
     return PropensityFit("logistic", d.matrix, p1, ridge)
 
 
+def no_arm_rows(name: object) -> PositivityError:
+    return PositivityError(f"no rows at the treatment value {name} to fit the outcome")
+
+
+def empty_stratum(name: object) -> PositivityError:
+    return PositivityError(
+        f"a stratum of the adjusters has no rows at the treatment value {name} "
+        "(in the fitting rows): its outcome cannot be predicted; use folds=1, "
+        "trim=, or --method strata --positivity drop",
+        rows=0,
+    )
+
+
+def zero_propensity(count: int, name: object) -> PositivityError:
+    return PositivityError(
+        f"{count} rows have an estimated propensity of 0 for the treatment value "
+        f"{name}: their adjusters never occur with it, so no weighting can stand "
+        "for them; trim (--trim 0.01), or --method strata --positivity drop"
+    )
+
+
 def _name(s: Spec, a: int) -> str:
     return str(s.level_names[a]) if s.level_names else str(a)
 
 
 def _outcome(d: Design, s: Spec, rows, test, a: int, notes: list, warm: dict) -> np.ndarray:
     if not rows.any():
-        raise PositivityError(f"no rows at the treatment value {_name(s, a)} to fit the outcome")
+        raise no_arm_rows(_name(s, a))
     if s.outcome_model is not None:
         m = fresh(s.outcome_model)
         m.fit(d.frame[rows], s.y[rows])
@@ -227,12 +246,7 @@ def _cell_means(cells, rows, test, y, arm: str) -> np.ndarray:
     need = np.unique(cells[test])
     empty = need[cnt[need] == 0]
     if len(empty):
-        raise PositivityError(
-            f"a stratum of the adjusters has no rows at the treatment value {arm} "
-            "(in the fitting rows): its outcome cannot be predicted; use folds=1, "
-            "trim=, or --method strata --positivity drop",
-            rows=0,
-        )
+        raise empty_stratum(arm)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = tot / cnt
     return means[cells[test]]
@@ -279,11 +293,7 @@ def estimate_arm(method: str, a: int, s: Spec, nu: Nuisances) -> tuple[float, np
     e = nu.e[a]
     bad = ~(e > 0)  # a stratum never seen at the treatment value (0 or undefined)
     if bad.any():
-        raise PositivityError(
-            f"{int(bad.sum())} rows have an estimated propensity of 0 for the treatment value "
-            f"{_name(s, a)}: their adjusters never occur with it, so no weighting can stand "
-            "for them; trim (--trim 0.01), or --method strata --positivity drop"
-        )
+        raise zero_propensity(int(bad.sum()), _name(s, a))
     w = np.zeros(len(y))
     np.divide(1.0, e, out=w, where=s.x == a)  # A / e_a: 0 off the arm
     if method == "ipw":

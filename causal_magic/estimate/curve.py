@@ -74,19 +74,7 @@ def numeric_treatment(
     """g-formula for a numeric treatment: one value, a contrast of two, or the curve."""
     t = q.left
     name = t.interventions[0][0]
-    if o.method in ("ipw", "aipw"):
-        raise DataError(
-            f"{name} is a numeric treatment ({frame[name].nunique()} distinct values): "
-            f"--method {o.method} needs a discrete one. Use --method gformula (or auto), "
-            f"or bin {name} first"
-        )
-    if any(_is_curve(u) for u in q.terms) and q.right is not None:
-        raise DataError("a dose-response curve E[Y | do(X)] stands alone, not in a contrast")
-    if o.trim:
-        warnings = [
-            *warnings,
-            f"trim weighs a discrete treatment's propensity: not used for {name}",
-        ]
+    warnings = warnings + numeric_checks(q, o, name, f"{frame[name].nunique()} distinct values")
     yv, _ = outcome_vector(t, frame[t.outcome])
     x = frame[name].to_numpy(dtype=float)
     notes: list[str] = list(design.notes)
@@ -114,17 +102,7 @@ def numeric_treatment(
         notes=list(dict.fromkeys(notes)),
     )
     plan = plans[0]
-    common = dict(
-        method="gformula",
-        adjustment_set=tuple(sorted(plan.z, key=str)),
-        n_used=len(frame),
-        n_dropped_missing=dropped,
-        graph_name=graph_name,
-        identification=plan.identification,
-        reason=plan.reason,
-        warnings=list(dict.fromkeys(warnings + plan.warnings)),
-        models=info,
-    )
+    common = result_fields(plan, len(frame), dropped, graph_name, warnings, info)
     if _is_curve(t):
         curve = pd.DataFrame(
             {"x": points, "value": values, "ci_low": lo, "ci_high": hi, "naive": naives}
@@ -173,16 +151,42 @@ def _is_curve(t) -> bool:
     return t.interventions[0][1].kind == "all"
 
 
-def _points(q, x: np.ndarray, grid: int | None) -> np.ndarray:
-    if _is_curve(q.left):
-        return _grid_of(x, grid or GRID)
+def result_fields(plan, n: int, dropped: int, graph_name, warnings: list, info) -> dict:
+    """The fields every g-formula result of a numeric treatment shares."""
+    return dict(
+        method="gformula",
+        adjustment_set=tuple(sorted(plan.z, key=str)),
+        n_used=n,
+        n_dropped_missing=dropped,
+        graph_name=graph_name,
+        identification=plan.identification,
+        reason=plan.reason,
+        warnings=list(dict.fromkeys(warnings + plan.warnings)),
+        models=info,
+    )
+
+
+def numeric_checks(q, o, name: str, how_many: str) -> list[str]:
+    """Refuse what a numeric treatment cannot answer; the warnings for what it ignores."""
+    if o.method in ("ipw", "aipw"):
+        raise DataError(
+            f"{name} is a numeric treatment ({how_many}): "
+            f"--method {o.method} needs a discrete one. Use --method gformula (or auto), "
+            f"or bin {name} first"
+        )
+    if any(_is_curve(u) for u in q.terms) and q.right is not None:
+        raise DataError("a dose-response curve E[Y | do(X)] stands alone, not in a contrast")
+    return [f"trim weighs a discrete treatment's propensity: not used for {name}"] * bool(o.trim)
+
+
+def set_points(q, lo: float, hi: float) -> np.ndarray:
+    """The treatment values the terms set, each a number inside the data's [lo, hi]."""
     out = []
     for t in q.terms:
         v = t.interventions[0][1]
         if v.kind != "number":
             raise DataError(f"{t.interventions[0][0]} is numeric: set it to a number, not {v}")
         out.append(float(v.value))
-    lo, hi = x.min(), x.max()
     for v in out:
         if not lo <= v <= hi:
             raise DataError(
@@ -190,6 +194,12 @@ def _points(q, x: np.ndarray, grid: int | None) -> np.ndarray:
                 "the model would extrapolate; choose a value inside the data's range"
             )
     return np.array(out)
+
+
+def _points(q, x: np.ndarray, grid: int | None) -> np.ndarray:
+    if _is_curve(q.left):
+        return _grid_of(x, grid or GRID)
+    return set_points(q, x.min(), x.max())
 
 
 def _bootstrap(x, yv, design: Design, name, o, points) -> np.ndarray:

@@ -58,16 +58,11 @@ def diagnose(
         e = nu.e
     cols = [e[a] for a in range(s.k)]  # P(X = a | Z) per row, one array per arm
     label = {a: levels[a] for a in range(s.k)}
-    prange, ess, warn = _by_arm(cols, s, label)
+    prange, ess, warn = arm_summary(*arm_sums(cols, s.x, s.k), label)
     edge = np.zeros(len(s.x), dtype=bool)
     for c in cols:
         edge |= (c < OVERLAP_EDGE) | (c > 1 - OVERLAP_EDGE)
-    poor = int(edge.sum())
-    if poor:
-        warn.append(
-            f"poor overlap: {poor:,} rows have a propensity below {OVERLAP_EDGE} or above "
-            f"{1 - OVERLAP_EDGE}; consider trim=0.01 (--trim 0.01)"
-        )
+    warn += overlap_warning(int(edge.sum()))
     a0 = arms[0]
     a1 = arms[1] if len(arms) > 1 else None
     hist = histograms(cols[a0], s.x, s.k)
@@ -83,21 +78,37 @@ def diagnose(
     }
 
 
-def _by_arm(e: list, s: est.Spec, label: dict) -> tuple[dict, dict, list[str]]:
-    """Propensity range, effective sample size and weight warnings of each arm.
+def overlap_warning(poor: int) -> list[str]:
+    """The warning for ``poor`` rows with a propensity near 0 or 1 (none when 0)."""
+    if not poor:
+        return []
+    return [
+        f"poor overlap: {poor:,} rows have a propensity below {OVERLAP_EDGE} or above "
+        f"{1 - OVERLAP_EDGE}; consider trim=0.01 (--trim 0.01)"
+    ]
+
+
+def arm_sums(e: list, x: np.ndarray, k: int) -> tuple[np.ndarray, ...]:
+    """Per arm: rows, Σ w, Σ w², smallest and largest propensity (w = 1 / own propensity).
 
     One pass for the rows' own propensity P(X = x_i | Z_i), then sums by arm
-    (``bincount``), not a copy of every arm's rows.
+    (``bincount``), not a copy of every arm's rows.  Sums of parts add up (the
+    extremes by min / max), so the partition path calls this per partition.
     """
-    k = s.k
-    own = np.where(s.x == 1, e[1], e[0]) if k == 2 else np.choose(s.x, e)  # P(X = x_i | Z_i)
+    own = np.where(x == 1, e[1], e[0]) if k == 2 else np.choose(x, e)  # P(X = x_i | Z_i)
     with np.errstate(divide="ignore", invalid="ignore"):
         w = 1.0 / own
-        count = np.bincount(s.x, minlength=k)
-        total, square = np.bincount(s.x, w, k), np.bincount(s.x, w * w, k)
+        count = np.bincount(x, minlength=k)
+        total, square = np.bincount(x, w, k), np.bincount(x, w * w, k)
     low, high = np.full(k, np.inf), np.full(k, -np.inf)
-    np.minimum.at(low, s.x, own)  # NaN propagates: an undefined propensity is not > 0
-    np.maximum.at(high, s.x, own)
+    np.minimum.at(low, x, own)  # NaN propagates: an undefined propensity is not > 0
+    np.maximum.at(high, x, own)
+    return count, total, square, low, high
+
+
+def arm_summary(count, total, square, low, high, label: dict) -> tuple[dict, dict, list[str]]:
+    """Propensity range, effective sample size and weight warnings of each arm."""
+    k = len(count)
     with np.errstate(divide="ignore"):
         heavy = 1.0 / low  # the largest weight of each arm: 1 / its smallest propensity
     prange, ess, warn = {}, {}, []
@@ -110,12 +121,12 @@ def _by_arm(e: list, s: est.Spec, label: dict) -> tuple[dict, dict, list[str]]:
         ess[label[a]] = float(total[a] ** 2 / square[a]) if finite else 0.0
         if ess[label[a]] < max(ESS_SHARE * count[a], 1):
             warn.append(
-                f"small effective sample size at {s.level_names[a]}: {ess[label[a]]:.0f} of "
+                f"small effective sample size at {label[a]}: {ess[label[a]]:.0f} of "
                 f"{int(count[a]):,} rows (a few rows carry the weight)"
             )
         if finite and heavy[a] / total[a] > WEIGHT_SHARE and count[a] > 40:
             warn.append(
-                f"extreme weights at {s.level_names[a]}: one row carries "
+                f"extreme weights at {label[a]}: one row carries "
                 f"{heavy[a] / total[a]:.0%} of its arm's weight"
             )
     return prange, ess, warn
@@ -145,17 +156,35 @@ def _smd(d: Design, x: np.ndarray, e: list, a0: int, a1: int | None) -> pd.DataF
     products, ``W X`` and ``W X²``, give every total, mean and second moment (X's
     intercept column gives the totals).
     """
+    return smd_table(*balance_sums(d.matrix, x, e, a0, a1), d.names)
+
+
+def balance_sums(X: np.ndarray, x: np.ndarray, e: list, a0: int, a1: int | None):
+    """``W X`` and ``W X²`` for the four weightings (arm A, arm B, their inverse propensities).
+
+    X has the intercept first, so column 0 holds each weighting's total.  Sums of
+    parts add up: the partition path calls this per partition.
+    """
     A = x == a0
     B = (x == a1) if a1 is not None else ~A
-    if not len(d.names) or not A.any() or not B.any():
-        return pd.DataFrame(columns=["before", "after"], dtype=float)
     W = np.zeros((4, len(x)))
     W[0], W[1] = A, B
     with np.errstate(divide="ignore", invalid="ignore"):
         np.divide(1.0, e[a0], out=W[2], where=A)
         np.divide(1.0, e[a1] if a1 is not None else 1.0 - e[a0], out=W[3], where=B)
-        mean, var = _moments(W, d.matrix)
-    weighted = bool(np.isfinite(W[2:].sum(axis=1)).all())  # weights >= 0: finite iff all are
+        Xt = X.T  # one-thread products (einsum), fastest on the column-major design
+        first = np.einsum("ki,ji->kj", W, Xt)  # 4 x (1 + columns)
+        square = np.einsum("ki,ji->kj", W, (X * X).T)
+    return first, square
+
+
+def smd_table(first: np.ndarray, square: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """The balance table from :func:`balance_sums`' totals (see :func:`_smd`)."""
+    if not len(names) or not first[0, 0] or not first[1, 0]:
+        return pd.DataFrame(columns=["before", "after"], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean, var = _moments(first, square)
+    weighted = bool(np.isfinite(first[2:, 0]).all())  # weights >= 0: finite iff all are
     pooled = np.sqrt((var[0] + var[1]) / 2)
     pooled[pooled == 0] = 1.0
     before = (mean[0] - mean[1]) / pooled
@@ -163,20 +192,17 @@ def _smd(d: Design, x: np.ndarray, e: list, a0: int, a1: int | None) -> pd.DataF
         sd = np.sqrt((var[2] + var[3]) / 2)
         after = (mean[2] - mean[3]) / np.where(sd == 0, pooled, sd)
     else:
-        after = np.full(len(d.names), np.nan)
-    return pd.DataFrame({"before": before, "after": after}, index=list(d.names))
+        after = np.full(len(names), np.nan)
+    return pd.DataFrame({"before": before, "after": after}, index=list(names))
 
 
-def _moments(W: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted means and variances of X's columns (past the intercept) for each row of W.
+def _moments(first: np.ndarray, square: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted means and variances of X's columns (past the intercept) for each weighting.
 
-    Two products, ``W X`` and ``W X²``; the intercept column gives the totals, and
+    From ``W X`` and ``W X²``: the intercept column gives the totals, and
     ``Σ w (z - mean)² = Σ w z² - mean Σ w z``.  What is left of a column constant
     under a weighting is rounding, not spread: it is set to 0.
     """
-    Xt = X.T  # one-thread products (einsum), fastest on the column-major design
-    first = np.einsum("ki,ji->kj", W, Xt)  # 4 x (1 + columns)
-    square = np.einsum("ki,ji->kj", W, (X * X).T)
     total = first[:, :1]
     mean = first[:, 1:] / total
     spread = square[:, 1:] - mean * first[:, 1:]

@@ -302,14 +302,19 @@ def _trim(design, s: est.Spec, o: ModelOptions, info: ModelInfo) -> tuple[np.nda
     e = np.column_stack([nu.e[a] for a in arms])
     keep = ((e >= o.trim) & (e <= 1 - o.trim)).all(axis=1)
     dropped = int(n - keep.sum())
-    info.notes.append(
-        f"trimmed at {o.trim:g}: {dropped:,} of {n:,} rows ({dropped / n:.1%}) had a propensity "
-        f"outside [{o.trim:g}, {1 - o.trim:g}] and were left out; the estimate is now the "
+    info.notes.append(trim_note(o.trim, n, dropped))
+    return keep, dropped
+
+
+def trim_note(trim: float, n: int, dropped: int) -> str:
+    """What trimming left out, in words; refuses a trim that leaves fewer than 2 rows."""
+    if n - dropped < 2:
+        raise DataError(f"trimming at {trim:g} leaves {n - dropped} rows: lower trim")
+    return (
+        f"trimmed at {trim:g}: {dropped:,} of {n:,} rows ({dropped / n:.1%}) had a propensity "
+        f"outside [{trim:g}, {1 - trim:g}] and were left out; the estimate is now the "
         "effect in the overlap population, not in everyone"
     )
-    if keep.sum() < 2:
-        raise DataError(f"trimming at {o.trim:g} leaves {int(keep.sum())} rows: lower trim")
-    return keep, dropped
 
 
 def _estimate(method: str, specs: list[est.Spec], design, info: ModelInfo) -> list[tuple]:

@@ -233,11 +233,21 @@ def fit_logistic_ridge(
         coef = _newton(X, y, 0.0, plain=True)
     if coef is not None:
         return coef, 0.0
-    notes.append(
+    notes.append(separation_note(what))
+    return _newton(X, y, RIDGE), RIDGE
+
+
+def separation_note(what: str, multinomial: bool = False) -> str:
+    """The card's note when a model needed the ridge (the in-memory and partition fits)."""
+    if multinomial:
+        return (
+            "the propensity model separates the data (or is collinear): fitted with "
+            f"a small ridge penalty ({RIDGE:g})"
+        )
+    return (
         f"the {what} model separates the data perfectly (or its adjusters are collinear): "
         f"fitted with a small ridge penalty ({RIDGE:g}), so its probabilities stay in (0, 1)"
     )
-    return _newton(X, y, RIDGE), RIDGE
 
 
 def _newton(X, y, ridge: float, iters: int = 50, start=None, keep: list | None = None, plain=False):
@@ -344,10 +354,7 @@ def fit_multinomial_ridge(
         beta = _multinomial_newton(X, codes, k, ridge)
         if beta is not None:
             if ridge:
-                notes.append(
-                    "the propensity model separates the data (or is collinear): fitted with "
-                    f"a small ridge penalty ({RIDGE:g})"
-                )
+                notes.append(separation_note("propensity", multinomial=True))
             return beta, ridge
     raise DataError("the multinomial propensity model did not converge")
 

@@ -23,9 +23,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..aipw import combine
-from ..curve import GRID, _basis, _is_curve
+from ..curve import GRID, _basis, _is_curve, numeric_checks, result_fields, set_points
 from ..models import solve_normal
 from ..result import DataError, DoResult, ModelInfo
+from ..validate import MAX_FLOAT_LEVELS
 
 __all__ = ["numeric_treatment_partitioned", "quantiles"]
 
@@ -126,14 +127,7 @@ def quantiles(map_parts, values_of, n: int, qs, lo: float, hi: float) -> np.ndar
 def numeric_treatment_partitioned(q, setup, map_parts, plans, o, graph_name, warnings, dropped):
     """g-formula for a numeric treatment from partition sums: one value, a contrast, a curve."""
     t, name = q.left, setup.reader.cols[0]
-    if o.method in ("ipw", "aipw"):
-        raise DataError(
-            f"{name} is a numeric treatment (more than 20 distinct values): "
-            f"--method {o.method} needs a discrete one. Use --method gformula (or auto), "
-            f"or bin {name} first"
-        )
-    if any(_is_curve(u) for u in q.terms) and q.right is not None:
-        raise DataError("a dose-response curve E[Y | do(X)] stands alone, not in a contrast")
+    warnings = warnings + numeric_checks(q, o, name, f"more than {MAX_FLOAT_LEVELS} values")
     m = setup.scan.columns[name].moments
     n = setup.scan.n_used
 
@@ -146,7 +140,7 @@ def numeric_treatment_partitioned(q, setup, map_parts, plans, o, graph_name, war
     knots = np.unique(qv[: len(at)])
     sd = float(np.sqrt(m.m2 / n)) or 1.0
     basis = (knots, m.mean, sd)
-    points = np.unique(qv[len(at) :]) if _is_curve(t) else _points(q, name, m.lo, m.hi)
+    points = np.unique(qv[len(at) :]) if _is_curve(t) else set_points(q, m.lo, m.hi)
     fit = _fit(map_parts, setup, basis, n)
     values = fit["zbar"] @ fit["beta_z"] + _basis(points, *basis) @ fit["beta_x"]
     naives = fit["naive"][0] + _basis(points, *basis) @ fit["naive"][1:]
@@ -155,21 +149,6 @@ def numeric_treatment_partitioned(q, setup, map_parts, plans, o, graph_name, war
     return _result(
         q, t, points, values, naives, spread, n, o, plans, graph_name, warnings, dropped, setup, fit
     )
-
-
-def _points(q, name: str, lo: float, hi: float) -> np.ndarray:
-    out = []
-    for t in q.terms:
-        v = t.interventions[0][1]
-        if v.kind != "number":
-            raise DataError(f"{name} is numeric: set it to a number, not {v}")
-        if not lo <= float(v.value) <= hi:
-            raise DataError(
-                f"{name}={float(v.value):g} lies outside the data ({lo:g} to {hi:g}): "
-                "the model would extrapolate; choose a value inside the data's range"
-            )
-        out.append(float(v.value))
-    return np.array(out)
 
 
 def _design(setup, rows, basis) -> tuple[np.ndarray, np.ndarray]:
@@ -249,19 +228,8 @@ def _result(
         "partition by partition; no row bootstrap on a distributed table",
         notes=list(dict.fromkeys(fit["notes"])),
     )
-    plan = plans[0]
-    common = dict(
-        method="gformula",
-        adjustment_set=tuple(sorted(plan.z, key=str)),
-        n_used=n,
-        n_dropped_missing=dropped,
-        graph_name=graph_name,
-        identification=plan.identification,
-        reason=plan.reason,
-        warnings=list(dict.fromkeys(warnings + plan.warnings)),
-        models=info,
-        ci_level=o.ci,
-    )
+    common = result_fields(plans[0], n, dropped, graph_name, warnings, info)
+    common["ci_level"] = o.ci
     if _is_curve(t):
         lo, hi = interval(values, se, o.ci)
         curve = pd.DataFrame(

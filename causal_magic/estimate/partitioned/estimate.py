@@ -39,12 +39,20 @@ import numpy as np
 
 from ...backends import engine_of, map_partitions, schema_kind
 from ...query import Query
-from ..aipw import combine
-from ..diagnostics import ESS_SHARE, OVERLAP_EDGE, WEIGHT_SHARE
-from ..modelled import ModelOptions, _check_plans, _model_words, _plain, interval, left_out_warnings
+from ..aipw import combine, zero_propensity
+from ..diagnostics import arm_summary, overlap_warning, smd_table
+from ..modelled import (
+    ModelOptions,
+    _check_plans,
+    _model_words,
+    _plain,
+    interval,
+    left_out_warnings,
+    trim_note,
+)
 from ..models import outcome_vector
 from ..plan import Plan
-from ..result import DataError, DoResult, ModelInfo, PositivityError
+from ..result import DataError, DoResult, ModelInfo
 from ..validate import match_value
 from .dose import numeric_treatment_partitioned
 from .fits import Part, blocks, fit_all
@@ -122,8 +130,6 @@ def model_do_partitioned(
     setup = _setup(q, map_parts, reader, z, warnings)
     dropped = setup.scan.n_missing + setup.scan.n_inf
     if not setup.levels:
-        if o.trim:
-            warnings.append(f"trim weighs a discrete treatment's propensity: not used for {x}")
         return numeric_treatment_partitioned(
             q, setup, map_parts, plans, o, graph_name, warnings, dropped
         )
@@ -147,9 +153,7 @@ def model_do_partitioned(
         map_parts, setup.read, fits, method, setup.terms, setup.binary, thetas, corr, combine, q.op
     )
     info.notes = list(dict.fromkeys(setup.spec.notes + fits.notes + info.notes))
-    diag = _diagnostics(
-        sums["diag"], setup, a0, a1, info, trimmed / (n + trimmed) if trimmed else 0.0
-    )
+    diag = _diagnostics(sums["diag"], setup, a0, info, trimmed / (n + trimmed) if trimmed else 0.0)
     naive = [float(b.ysum[t.outcome, :, t.arm].sum() / b.n[:, t.arm].sum()) for t in setup.terms]
     return _result(
         q, plans, o, info, diag, warnings, graph_name, thetas, naive, sq, n, dropped, setup
@@ -160,9 +164,11 @@ def _cells(spec: DesignSpec) -> int | None:
     return None if spec.cells is None else len(spec.cells)
 
 
-def _setup(q: Query, map_parts, reader: Reader, z: list[str], warnings: list[str]) -> Setup:
-    """The scan, the design, the treatment's levels and each term's outcome and arm."""
-    s = scan(map_parts, reader)
+def _setup(
+    q: Query, map_parts, reader: Reader, z: list[str], warnings: list[str], s: Scan | None = None
+) -> Setup:
+    """The scan (unless given), the design, the treatment's levels, each term's outcome and arm."""
+    s = s or scan(map_parts, reader)
     if s.n_used < 2:
         raise DataError(
             f"too few complete rows ({s.n_used}) in {', '.join(reader.cols)} to fit models"
@@ -242,13 +248,8 @@ def _theta(method: str, s: dict, n: int) -> float:
 
 def _check_positivity(sums: dict, setup: Setup) -> None:
     for t, s in zip(setup.terms, sums["term"], strict=True):
-        bad = int(s["zero_e"])
-        if bad:
-            raise PositivityError(
-                f"{bad} rows have an estimated propensity of 0 for the treatment value "
-                f"{setup.levels[t.arm]}: their adjusters never occur with it, so no weighting "
-                "can stand for them; trim (--trim 0.01), or --method strata --positivity drop"
-            )
+        if s["zero_e"]:
+            raise zero_propensity(int(s["zero_e"]), setup.levels[t.arm])
 
 
 def _trim(q, map_parts, setup: Setup, o: ModelOptions, z, info: ModelInfo):
@@ -262,76 +263,32 @@ def _trim(q, map_parts, setup: Setup, o: ModelOptions, z, info: ModelInfo):
         e = fits.e(read(frame, index))
         return ((e >= lo) & (e <= hi)).all(axis=1)
 
-    after = _setup(q, map_parts, replace(setup.reader, keep=keep), z, [])
+    reader = replace(setup.reader, keep=keep)
+    kept = scan(map_parts, reader)
     n = setup.scan.n_used
-    dropped = n - after.scan.n_used
-    info.notes.append(
-        f"trimmed at {o.trim:g}: {dropped:,} of {n:,} rows ({dropped / n:.1%}) had a propensity "
-        f"outside [{o.trim:g}, {1 - o.trim:g}] and were left out; the estimate is now the "
-        "effect in the overlap population, not in everyone"
-    )
-    return after, dropped
+    info.notes.append(trim_note(o.trim, n, n - kept.n_used))
+    return _setup(q, map_parts, reader, z, [], kept), n - kept.n_used
 
 
 # -- the result ---------------------------------------------------------------------------
 
 
-def _diagnostics(d: dict, setup: Setup, a0: int, a1, info: ModelInfo, trimmed_share: float):
-    """``r.diagnostics`` from pass A's sums, as ``diagnostics.diagnose`` makes it in memory."""
-    import pandas as pd
-
-    levels, warn = setup.levels, []
-    prange, ess = {}, {}
-    for a, s in d["arms"].items():
-        label = levels[a]
-        prange[label] = (float(s["lo"][1]), float(s["hi"][1]))
-        ess[label] = 0.0 if s["inf"] else float(s["w"] ** 2 / s["w2"])
-        n_a = int(s["n"])
-        if n_a and ess[label] < max(ESS_SHARE * n_a, 1):
-            warn.append(
-                f"small effective sample size at {label}: {ess[label]:.0f} of "
-                f"{n_a:,} rows (a few rows carry the weight)"
-            )
-        if not s["inf"] and s["wmax"][1] / s["w"] > WEIGHT_SHARE and n_a > 40:
-            warn.append(
-                f"extreme weights at {label}: one row carries "
-                f"{s['wmax'][1] / s['w']:.0%} of its arm's weight"
-            )
-    if d["poor"]:
-        warn.append(
-            f"poor overlap: {int(d['poor']):,} rows have a propensity below {OVERLAP_EDGE} or "
-            f"above {1 - OVERLAP_EDGE}; consider trim=0.01 (--trim 0.01)"
-        )
-    info.overlap = {str(levels[a]): s["hist"].astype(int).tolist() for a, s in d["arms"].items()}
+def _diagnostics(d: dict, setup: Setup, a0: int, info: ModelInfo, trimmed_share: float):
+    """``r.diagnostics`` from pass A's sums, by ``diagnostics.diagnose``'s own functions."""
+    levels = setup.levels
+    count, w, w2, (_, low), (_, high) = d["arms"]
+    label = dict(enumerate(levels))
+    prange, ess, warn = arm_summary(count, w, w2, low, high, label)
+    warn += overlap_warning(int(d["poor"]))
+    info.overlap = {str(levels[a]): d["hist"][a].tolist() for a in range(len(levels))}
     info.overlap_of = f"P({levels[a0]} | adjusters)"
     return {
         "propensity_range": prange,
         "ess": ess,
         "trimmed_share": float(trimmed_share),
-        "smd": pd.DataFrame.from_dict(
-            _smd(d["A"], d["B"], setup.spec.names), orient="index", columns=["before", "after"]
-        ),
+        "smd": smd_table(*d["balance"], setup.spec.names),
         "_warnings": warn,
     }
-
-
-def _smd(A: dict, B: dict, names: list[str]) -> dict:
-    rows = {}
-    if not A["n"] or not B["n"]:
-        return rows
-    ma, mb = A["s"] / A["n"], B["s"] / B["n"]
-    va, vb = A["s2"] / A["n"] - ma**2, B["s2"] / B["n"] - mb**2
-    finite = not (A["inf"] or B["inf"])
-    for j, name in enumerate(names, start=1):
-        pooled = np.sqrt((va[j] + vb[j]) / 2) or 1.0
-        before = (ma[j] - mb[j]) / pooled
-        after = float("nan")
-        if finite:
-            wa, wb = A["ws"][j] / A["w"], B["ws"][j] / B["w"]
-            sa, sb = A["ws2"][j] / A["w"] - wa**2, B["ws2"][j] / B["w"] - wb**2
-            after = (wa - wb) / (np.sqrt((sa + sb) / 2) or pooled)
-        rows[name] = (float(before), float(after))
-    return rows
 
 
 def _result(q, plans, o, info, diag, warnings, graph_name, thetas, naive, sq, n, dropped, setup):

@@ -23,8 +23,16 @@ from functools import partial
 
 import numpy as np
 
-from ..models import RIDGE, logistic_probs, multinomial_probs, ridge_penalty, solve_normal
-from ..result import DataError, PositivityError
+from ..aipw import empty_stratum, no_arm_rows
+from ..models import (
+    RIDGE,
+    logistic_probs,
+    multinomial_probs,
+    ridge_penalty,
+    separation_note,
+    solve_normal,
+)
+from ..result import DataError
 
 __all__ = ["Blocks", "Fits", "Part", "blocks", "fit_all"]
 
@@ -178,9 +186,7 @@ def fit_all(map_parts, read, b: Blocks, outcomes, arms, level_names, K: int, k: 
             for a in arms:
                 n = _train(b.n[:, a], f, K)
                 if not n:
-                    raise PositivityError(
-                        f"no rows at the treatment value {level_names[a]} to fit the outcome"
-                    )
+                    raise no_arm_rows(level_names[a])
                 key = ("mu", o, f, a)
                 if saturated:
                     fits.models[key] = _cell_means(b, o, f, a, K, level_names[a])
@@ -213,12 +219,7 @@ def _cell_means(b: Blocks, o: int, f: int, a: int, K: int, name) -> Model:
     tot = _train(b.ycell[o, :, :, a], f, K)
     need = b.ncell[f].sum(axis=1) > 0 if K > 1 else b.ncell.sum(axis=(0, 2)) > 0
     if (need & (cnt == 0)).any():
-        raise PositivityError(
-            f"a stratum of the adjusters has no rows at the treatment value {name} "
-            "(in the fitting rows): its outcome cannot be predicted; use folds=1, "
-            "trim=, or --method strata --positivity drop",
-            rows=0,
-        )
+        raise empty_stratum(name)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = tot / cnt
     return Model(("mu", o, f, a), "cells", int(cnt.sum()), means, done=True)
@@ -310,7 +311,7 @@ def _step(m: Model, g, H, notes: list[str]) -> None:
     if bad or (m.iters >= ITERS and not m.ridge):
         if m.ridge:
             raise DataError(f"the {_what(m)} model did not converge, even with a ridge penalty")
-        notes.append(_ridge_note(m))
+        notes.append(separation_note(_what(m), multinomial=m.kind == "mlogit"))
         m.ridge, m.iters = RIDGE, 0
         m.beta = np.zeros_like(m.beta)
         if m.kind == "logit":  # restart from the mean's logit, as the in-memory fit does
@@ -322,15 +323,3 @@ def _step(m: Model, g, H, notes: list[str]) -> None:
 
 def _what(m: Model) -> str:
     return "outcome" if m.key[0] == "mu" else "propensity"
-
-
-def _ridge_note(m: Model) -> str:
-    if m.kind == "mlogit":
-        return (
-            "the propensity model separates the data (or is collinear): fitted with "
-            f"a small ridge penalty ({RIDGE:g})"
-        )
-    return (
-        f"the {_what(m)} model separates the data perfectly (or its adjusters are collinear): "
-        f"fitted with a small ridge penalty ({RIDGE:g}), so its probabilities stay in (0, 1)"
-    )

@@ -38,7 +38,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from ..models import MAX_LEVELS, MAX_SATURATED_CELLS
+from ..models import MAX_LEVELS, MAX_SATURATED_CELLS, value_kind
 from ..result import DataError
 from ..validate import MAX_FLOAT_LEVELS
 
@@ -133,14 +133,6 @@ class Scan:
     n_used: int  # rows left after those and the reader's own filter (trimming)
 
 
-def _kind(s: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(s):
-        return "bool"
-    if pd.api.types.is_integer_dtype(s):
-        return "int"
-    return "float" if pd.api.types.is_float_dtype(s) else "other"
-
-
 @dataclass
 class Reader:
     """One reading of a partition, the same in every pass (see the module docstring).
@@ -199,7 +191,7 @@ def scan(map_parts, reader: Reader) -> Scan:
             s = used[c]
             uniq = pd.unique(s)
             many = len(uniq) > CAP
-            cs = ColumnScan(_kind(s), set() if many else set(uniq.tolist()), many)
+            cs = ColumnScan(value_kind(s), set() if many else set(uniq.tolist()), many)
             if cs.numeric:
                 cs.moments = Moments.of(s.to_numpy(float))
             cols[c] = cs

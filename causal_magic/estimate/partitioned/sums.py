@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..diagnostics import OVERLAP_EDGE, arm_sums, balance_sums, histograms
 from ..models import ridge_penalty
 from .fits import Blocks, Fits, Part
 
@@ -53,14 +54,14 @@ class Term:
 
 
 def _add(a, b):
-    """Two partitions' sums added: dicts and lists by item, ("min"/"max", v) by min/max."""
+    """Two partitions' sums added: dicts, lists and tuples by item, ("min"/"max", v) by min/max."""
     if isinstance(a, dict):
         return {k: _add(a[k], b[k]) for k in a}
-    if isinstance(a, tuple) and len(a) == 2 and a[0] in ("min", "max"):
+    if isinstance(a, tuple) and len(a) == 2 and isinstance(a[0], str):  # ("min"/"max", v)
         f = np.minimum if a[0] == "min" else np.maximum
         return (a[0], f(a[1], b[1]))
-    if isinstance(a, list):
-        return [_add(x, y) for x, y in zip(a, b, strict=True)]
+    if isinstance(a, list | tuple):
+        return type(a)(_add(x, y) for x, y in zip(a, b, strict=True))
     return a + b
 
 
@@ -142,49 +143,15 @@ def _delta_sums(part: Part, key, mu, fits: Fits) -> dict:
 
 
 def _diag_sums(part: Part, e: np.ndarray, k: int, a0: int, a1: int | None) -> dict:
-    """Propensity range, weights, overlap histogram and balance sums (see diagnostics)."""
-    arms = {}
-    for a in range(k):
-        at = part.x == a
-        ea = e[at, a]
-        with np.errstate(divide="ignore"):
-            w = 1.0 / ea
-        finite = bool(np.isfinite(w).all())
-        arms[a] = {
-            "n": np.float64(at.sum()),
-            "lo": ("min", np.float64(ea.min() if len(ea) else np.inf)),
-            "hi": ("max", np.float64(ea.max() if len(ea) else -np.inf)),
-            "w": w.sum() if finite else 0.0,
-            "w2": (w**2).sum() if finite else 0.0,
-            "wmax": ("max", np.float64(w.max() if len(w) and finite else 0.0)),
-            "inf": np.float64(not finite),
-            "hist": np.histogram(e[at, a0], bins=BINS, range=(0, 1))[0].astype(float),
-        }
-    poor = ((e < 0.01) | (e > 0.99)).any(axis=1).sum()
-    A = part.x == a0
-    B = (part.x == a1) if a1 is not None else ~A
-    with np.errstate(divide="ignore"):
-        wa = 1.0 / e[A, a0]
-        wb = 1.0 / (e[B, a1] if a1 is not None else 1.0 - e[B, a0])
+    """The in-memory diagnostics' own sums (:mod:`..diagnostics`), for this partition."""
+    cols = [e[:, a] for a in range(k)]
+    count, w, w2, low, high = arm_sums(cols, part.x, k)
+    first, square = balance_sums(part.X, part.x, cols, a0, a1)
     return {
-        "arms": arms,
-        "poor": np.float64(poor),
-        "A": _group(part.X[A], wa),
-        "B": _group(part.X[B], wb),
-    }
-
-
-def _group(X: np.ndarray, w: np.ndarray) -> dict:
-    finite = bool(np.isfinite(w).all())
-    w = w if finite else np.zeros(len(w))
-    return {
-        "n": np.float64(len(X)),
-        "s": X.sum(axis=0),
-        "s2": (X**2).sum(axis=0),
-        "w": w.sum(),
-        "ws": w @ X,
-        "ws2": w @ X**2,
-        "inf": np.float64(not finite),
+        "arms": (count, w, w2, ("min", low), ("max", high)),
+        "poor": np.float64(((e < OVERLAP_EDGE) | (e > 1 - OVERLAP_EDGE)).any(axis=1).sum()),
+        "hist": histograms(cols[a0], part.x, k),
+        "balance": (first, square),
     }
 
 
