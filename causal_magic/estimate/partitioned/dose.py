@@ -21,9 +21,11 @@ influence function, its spread in one more pass), not a bootstrap.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..aipw import combine
 from ..curve import GRID, _basis, _is_curve, numeric_checks, result_fields, set_points
+from ..modelled import interval
 from ..models import solve_normal
 from ..result import DataError, DoResult, ModelInfo
 from ..validate import MAX_FLOAT_LEVELS
@@ -213,10 +215,6 @@ def _spread(map_parts, setup, basis, fit, W, q, values) -> dict:
 def _result(
     q, t, points, values, naives, spread, n, o, plans, graph_name, warnings, dropped, setup, fit
 ):
-    import pandas as pd
-
-    from ..modelled import interval
-
     name = setup.reader.cols[0]
     se = np.sqrt(spread["points"]) / n
     info = ModelInfo(

@@ -36,6 +36,7 @@ from functools import partial
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 
 from ...backends import engine_of, map_partitions, schema_kind
 from ...query import Query
@@ -89,8 +90,6 @@ class Setup:
 
 
 def _codes(v: np.ndarray, levels: tuple) -> np.ndarray:
-    import pandas as pd
-
     return pd.Index(levels).get_indexer(v)
 
 
@@ -234,8 +233,6 @@ def _outcome(t, s: Scan):
 
 
 def _sample(cs):
-    import pandas as pd
-
     s = pd.Series(sorted(cs.values, key=str), dtype=object)
     return s.astype(bool) if cs.kind == "bool" else s
 
